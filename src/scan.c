@@ -1,0 +1,281 @@
+/*
+ * scan.c — the scan phase: from the entries and exposes to the module graph.
+ *
+ * Workers only parse (parse.c, one parser set per worker); this thread owns
+ * the graph (STYLE.md 11).  It submits the roots, then takes parsed modules
+ * back one at a time, classifies each import (remote reference, shared
+ * package, local file, Node builtin), resolves the local ones and submits
+ * every file it has not seen.  Modules are numbered in discovery order while
+ * the scan runs, which depends on thread timing; once the queue drains they
+ * are renumbered by a depth-first walk from the roots in source order, so the
+ * graph, and everything built from it, is the same whatever -j says
+ * (STYLE.md 12).
+ */
+#include "mfbuild.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ScanJob {
+    MfModule *module;
+    const MfParseOptions *opts;
+    MfParser **parsers; /* one slot per worker, created by that worker */
+} ScanJob;
+
+static void scan_job_run(void *arg, int worker) {
+    ScanJob *job = arg;
+    if (!job->parsers[worker]) job->parsers[worker] = mf_parser_new();
+    if (job->parsers[worker]) (void)mf_parse_module(job->parsers[worker], job->module, job->opts);
+}
+
+typedef struct Scanner {
+    const MfConfig *cfg;
+    MfLog *log;
+    MfGraph *g;
+    MfResolver *resolver;
+    MfPool *pool;
+    MfParser **parsers;
+    MfParseOptions opts;
+    MfMap *by_path;               /* real path -> discovery id */
+    MF_VEC(MfModule *) found;     /* discovery order */
+} Scanner;
+
+/* Returns the discovery id of `path` (owned by the caller), submitting a
+ * parse job the first time the path is seen. */
+static uint32_t scanner_add(Scanner *s, const char *path) {
+    uint32_t id;
+    if (mf_map_get(s->by_path, path, &id)) return id;
+    id = s->found.len;
+    mf_map_put(s->by_path, path, id);
+    MfModule *m = mf_module_new(path);
+    /* Copied now: the resolver dies with the scan, and the module's arena is
+     * the worker's once the job is submitted. */
+    const char *pkg, *version;
+    if (mf_resolver_package_of(s->resolver, path, &pkg, &version)) m->package = mf_arena_strdup(m->arena, pkg);
+    MF_VEC_PUSH(&s->found, m);
+    ScanJob *job = mf_xcalloc(1, sizeof *job);
+    *job = (ScanJob){m, &s->opts, s->parsers};
+    mf_pool_submit(s->pool, scan_job_run, job);
+    return id;
+}
+
+/* Bare specifier -> its package name ("@a/b/c" -> "@a/b", "x/y" -> "x"),
+ * NULL for relative, absolute and "#" specifiers.  Caller frees. */
+static char *package_name_of(const char *spec) {
+    if (!spec[0] || spec[0] == '.' || spec[0] == '/' || spec[0] == '#') return NULL;
+    const char *slash = strchr(spec, '/');
+    if (spec[0] == '@' && slash) slash = strchr(slash + 1, '/');
+    return slash ? mf_xstrndup(spec, (size_t)(slash - spec)) : mf_xstrdup(spec);
+}
+
+/* A specifier names a remote when it is the alias or starts with "alias/". */
+static bool match_remote(const MfConfig *cfg, const char *spec, uint32_t *remote, const char **rest) {
+    for (uint32_t i = 0; i < cfg->remotes.len; i++) {
+        const char *alias = cfg->remotes.items[i].alias;
+        size_t n = strlen(alias);
+        if (strncmp(spec, alias, n) == 0 && (spec[n] == 0 || spec[n] == '/')) {
+            *remote = i;
+            *rest = spec + n; /* "" or "/Button" */
+            return true;
+        }
+    }
+    return false;
+}
+
+/* As webpack's ConsumeSharedPlugin: an exact key, or a key ending in "/"
+ * that prefixes the request. */
+static bool match_shared(const MfConfig *cfg, const char *spec, uint32_t *shared) {
+    if (!spec[0] || spec[0] == '.' || spec[0] == '/') return false;
+    for (uint32_t i = 0; i < cfg->shared.len; i++) {
+        const char *key = cfg->shared.items[i].package;
+        size_t n = strlen(key);
+        if (strcmp(spec, key) == 0 || (n && key[n - 1] == '/' && strncmp(spec, key, n) == 0)) {
+            *shared = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Classifies and resolves one import of a freshly parsed module. */
+static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
+    MfImportRecord *rec = &m->imports.items[k];
+    const MfConfig *cfg = s->cfg;
+    uint32_t idx;
+    const char *rest;
+    if (match_remote(cfg, rec->specifier, &idx, &rest)) {
+        MfRemoteRef ref = {from, k, idx, mf_arena_printf(s->g->arena, ".%s", rest)};
+        MF_VEC_PUSH(&s->g->remote_refs, ref);
+        return;
+    }
+    if (match_shared(cfg, rec->specifier, &idx)) {
+        char *pkg = package_name_of(rec->specifier);
+        MfSharedRef ref = {from, k, idx, mf_arena_strdup(s->g->arena, pkg)};
+        free(pkg);
+        MF_VEC_PUSH(&s->g->shared_refs, ref);
+        /* and resolve it too: the local copy is the fallback */
+    }
+    char *path = NULL, *suggestion = NULL;
+    MfResolveStatus st = mf_resolve(s->resolver, rec->specifier, m->path, rec->kind, &path, &suggestion);
+    uint32_t len = rec->end - rec->start;
+    switch (st) {
+    case MF_RESOLVE_OK:
+        rec->target = scanner_add(s, path);
+        break;
+    case MF_RESOLVE_NOT_FOUND:
+        mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, m->path, m->source, m->size,
+                   rec->start, len, "Could not resolve \"%s\"", rec->specifier);
+        if (suggestion) mf_log_suggest(s->log, "Did you mean \"%s\"?", suggestion);
+        else if (rec->implicit)
+            mf_log_note(s->log, "The automatic JSX runtime imports \"%s\"; install it or set \"jsx\": {\"runtime\": \"classic\"}",
+                        rec->specifier);
+        break;
+    case MF_RESOLVE_BUILTIN:
+        if (cfg->target == MF_TARGET_WEB) {
+            mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_NODE_BUILTIN, m->path, m->source, m->size,
+                       rec->start, len, "Could not resolve \"%s\": it is a Node.js builtin module", rec->specifier);
+            mf_log_note(s->log, "Builds for the web cannot use it: map it to false or a polyfill in \"resolve\": {\"alias\": ...}, or build with --target node");
+        }
+        break;
+    case MF_RESOLVE_EMPTY:
+        break; /* "browser": { "x": false } — an empty module, no edge */
+    }
+    free(path);
+    free(suggestion);
+}
+
+/* Resolves a root (entry spec or expose path) as an import from the root
+ * folder; errors carry no source location (config.c already checked that
+ * the files exist, so this is rare). */
+static void scanner_root(Scanner *s, const char *spec) {
+    char *importer = mf_path_join(s->cfg->root, "mfbuild.json");
+    char *path = NULL, *suggestion = NULL;
+    MfResolveStatus st = mf_resolve(s->resolver, spec, importer, MF_IMPORT_STATIC, &path, &suggestion);
+    if (st == MF_RESOLVE_OK) {
+        MF_VEC_PUSH(&s->g->entry_modules, scanner_add(s, path));
+    } else {
+        mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, s->cfg->config_path, NULL, 0, 0, 0,
+                   "Could not resolve the entry \"%s\"", spec);
+        if (suggestion) mf_log_suggest(s->log, "Did you mean \"%s\"?", suggestion);
+    }
+    free(path);
+    free(suggestion);
+    free(importer);
+}
+
+/* Depth-first preorder from the roots, imports in source order: the stable
+ * numbering.  Iterative, so a 100 000-module chain cannot overflow the stack. */
+static void scanner_renumber(Scanner *s) {
+    uint32_t n = s->found.len;
+    uint32_t *new_id = mf_xmalloc((n ? n : 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) new_id[i] = MF_NONE;
+    typedef struct { uint32_t mod, next_import; } Frame;
+    MF_VEC(Frame) stack = {0};
+    uint32_t next = 0;
+    MfModule **order = mf_xmalloc((n ? n : 1) * sizeof(MfModule *));
+    for (uint32_t r = 0; r < s->g->entry_modules.len; r++) {
+        uint32_t root = s->g->entry_modules.items[r];
+        if (new_id[root] != MF_NONE) continue;
+        new_id[root] = next;
+        order[next++] = s->found.items[root];
+        MF_VEC_PUSH(&stack, ((Frame){root, 0}));
+        while (stack.len) {
+            Frame *f = &stack.items[stack.len - 1];
+            MfModule *m = s->found.items[f->mod];
+            if (f->next_import == m->imports.len) {
+                stack.len--;
+                continue;
+            }
+            uint32_t t = m->imports.items[f->next_import++].target;
+            if (t == MF_NONE || new_id[t] != MF_NONE) continue;
+            new_id[t] = next;
+            order[next++] = s->found.items[t];
+            MF_VEC_PUSH(&stack, ((Frame){t, 0}));
+        }
+    }
+    /* Every module was reached from some root, so next == n. */
+    for (uint32_t i = 0; i < next; i++) {
+        MfModule *m = order[i];
+        m->index = i;
+        for (uint32_t k = 0; k < m->imports.len; k++) {
+            uint32_t *t = &m->imports.items[k].target;
+            if (*t != MF_NONE) *t = new_id[*t];
+        }
+        MF_VEC_PUSH(&s->g->modules, m);
+    }
+    for (uint32_t r = 0; r < s->g->entry_modules.len; r++)
+        s->g->entry_modules.items[r] = new_id[s->g->entry_modules.items[r]];
+    for (uint32_t i = 0; i < s->g->remote_refs.len; i++)
+        s->g->remote_refs.items[i].from = new_id[s->g->remote_refs.items[i].from];
+    for (uint32_t i = 0; i < s->g->shared_refs.len; i++)
+        s->g->shared_refs.items[i].from = new_id[s->g->shared_refs.items[i].from];
+    free(stack.items);
+    free(order);
+    free(new_id);
+}
+
+static int ref_cmp_remote(const void *pa, const void *pb) {
+    const MfRemoteRef *a = pa, *b = pb;
+    if (a->from != b->from) return a->from < b->from ? -1 : 1;
+    return a->import < b->import ? -1 : a->import > b->import;
+}
+
+static int ref_cmp_shared(const void *pa, const void *pb) {
+    const MfSharedRef *a = pa, *b = pb;
+    if (a->from != b->from) return a->from < b->from ? -1 : 1;
+    return a->import < b->import ? -1 : a->import > b->import;
+}
+
+MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
+    MfGraph *g = mf_xcalloc(1, sizeof *g);
+    g->arena = mf_arena_new();
+    Scanner s = {.cfg = cfg, .log = log, .g = g};
+    s.opts.cfg = cfg;
+    s.resolver = mf_resolver_new(cfg);
+    s.pool = mf_pool_new(cfg->threads);
+    if (!s.pool) {
+        mf_log_add(log, MF_DIAG_ERROR, MF_MSG_READ_ERROR, NULL, NULL, 0, 0, 0, "could not start worker threads");
+        mf_resolver_free(s.resolver);
+        return g;
+    }
+    s.parsers = mf_xcalloc((size_t)mf_pool_threads(s.pool), sizeof(MfParser *));
+    s.by_path = mf_map_new();
+
+    for (uint32_t i = 0; i < cfg->entries.len; i++) scanner_root(&s, cfg->entries.items[i].spec);
+    for (uint32_t i = 0; i < cfg->exposes.len; i++) scanner_root(&s, cfg->exposes.items[i].path);
+
+    /* Owner loop: each finished parse is merged and its imports queued. */
+    for (ScanJob *job; (job = mf_pool_wait_one(s.pool));) {
+        MfModule *m = job->module;
+        uint32_t id;
+        (void)mf_map_get(s.by_path, m->path, &id);
+        mf_log_take(log, &m->log);
+        for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, id, m, k);
+        free(job);
+    }
+    /* After this point no module is added: renumber into the stable order. */
+    scanner_renumber(&s);
+    if (g->remote_refs.len) qsort(g->remote_refs.items, g->remote_refs.len, sizeof(MfRemoteRef), ref_cmp_remote);
+    if (g->shared_refs.len) qsort(g->shared_refs.items, g->shared_refs.len, sizeof(MfSharedRef), ref_cmp_shared);
+
+    int threads = mf_pool_threads(s.pool);
+    mf_pool_free(s.pool);
+    for (int i = 0; i < threads; i++)
+        if (s.parsers[i]) mf_parser_free(s.parsers[i]);
+    free(s.parsers);
+    mf_map_free(s.by_path);
+    free(s.found.items);
+    mf_resolver_free(s.resolver);
+    return g;
+}
+
+void mf_graph_free(MfGraph *g) {
+    if (!g) return;
+    for (uint32_t i = 0; i < g->modules.len; i++) mf_module_free(g->modules.items[i]);
+    free(g->modules.items);
+    free(g->entry_modules.items);
+    free(g->remote_refs.items);
+    free(g->shared_refs.items);
+    mf_arena_free(g->arena);
+    free(g);
+}
