@@ -56,7 +56,10 @@ function genApp(root, app, n, rand, { exposes, remotes }) {
   const pick = (k) => Math.floor(rand() * k);
   const nUtil = Math.max(3, Math.floor(n * 0.15));
   const nHook = Math.max(2, Math.floor(n * 0.10));
-  const nComp = n - nUtil - nHook - 3; // index, App, styles.css counted below
+  // Routes are reached only through import(): each one is its own async
+  // chunk, as a lazily loaded page is in a real app.
+  const nRoute = Math.max(1, Math.floor(n * 0.025));
+  const nComp = n - nUtil - nHook - nRoute - 3; // index, App, styles.css counted below
   const word = (i) => WORDS[i % WORDS.length] + Math.floor(i / WORDS.length);
 
   for (let i = 0; i < nUtil; i++) {
@@ -99,17 +102,17 @@ function genApp(root, app, n, rand, { exposes, remotes }) {
       const c = i + 1 + pick(Math.min(60, nComp - i - 1));
       if (!children.includes(c)) children.push(c);
     }
-    const lazyChild = children.length > 1 && i % 40 === 0 ? children.pop() : null;
+    const route = i % 40 === 0 && i / 40 < nRoute ? i / 40 : null;
     // Cycling through hooks and utils makes every one of them reachable.
     const h = i % nHook, u = i % nUtil;
     const ts = i % 3 === 0;
     const ext = ts ? 'tsx' : 'jsx';
     const lines = [];
-    if (lazyChild !== null) lines.push("import { lazy, Suspense } from 'react';");
+    if (route !== null) lines.push("import { lazy, Suspense } from 'react';");
     lines.push(`import { useThing${h} } from '../hooks/useThing${h}';`);
     lines.push(`import { format${u}, UTIL_${u}_NAME } from '../utils/util${u}';`);
     for (const c of children) lines.push(`import Comp${c} from './Comp${c}';`);
-    if (lazyChild !== null) lines.push(`const LazyComp${lazyChild} = lazy(() => import('./Comp${lazyChild}'));`);
+    if (route !== null) lines.push(`const Route${route} = lazy(() => import('../routes/Route${route}'));`);
     lines.push('');
     if (ts) lines.push(`type Props${i} = { depth?: number; title?: string };`, '');
     lines.push(`export default function Comp${i}(${ts ? `{ depth = 0, title = '${word(i)}' }: Props${i}` : `{ depth = 0, title = '${word(i)}' }`}) {`);
@@ -119,9 +122,9 @@ function genApp(root, app, n, rand, { exposes, remotes }) {
     lines.push(`    <section className="comp-${i}" data-name={UTIL_${u}_NAME}>`);
     lines.push(`      <h3 onClick={bump}>{format${u}({ id: ${i}, label: title })} {count}</h3>`);
     for (const c of children) lines.push(`      <Comp${c} depth={depth + 1} />`);
-    if (lazyChild !== null) {
+    if (route !== null) {
       lines.push('      <Suspense fallback={<em>loading</em>}>');
-      lines.push(`        <LazyComp${lazyChild} depth={depth + 1} />`);
+      lines.push(`        <Route${route} depth={depth + 1} />`);
       lines.push('      </Suspense>');
     }
     lines.push('    </section>');
@@ -131,6 +134,27 @@ function genApp(root, app, n, rand, { exposes, remotes }) {
     write(root, `src/components/Comp${i}.${ext}`, lines.join('\n'));
   }
   const compExt = (i) => (i % 3 === 0 ? 'tsx' : 'jsx');
+  // Each route renders two components that the main tree also uses (so the
+  // chunker must share, not duplicate them) and content of its own.
+  for (let r = 0; r < nRoute; r++) {
+    const a = pick(nComp), b = pick(nComp), u = r % nUtil;
+    write(root, `src/routes/Route${r}.jsx`, [
+      `import Comp${a} from '../components/Comp${a}';`,
+      ...(b !== a ? [`import Comp${b} from '../components/Comp${b}';`] : []),
+      `import { compute${u} } from '../utils/util${u}';`,
+      '',
+      `export default function Route${r}({ depth = 0 }) {`,
+      '  return (',
+      `    <article className="route-${r}">`,
+      `      <h2>Route ${r}: {compute${u}([{ id: ${r}, label: '${word(r)}' }])}</h2>`,
+      `      <Comp${a} depth={depth + 1} />`,
+      ...(b !== a ? [`      <Comp${b} depth={depth + 1} />`] : []),
+      '    </article>',
+      '  );',
+      '}',
+      '',
+    ].join('\n'));
+  }
 
   write(root, 'src/styles.css', `.comp-0 { font-family: sans-serif; }\n.leaf { color: #555; }\n`);
   const appLines = ["import './styles.css';", "import Comp0 from './components/Comp0';"];

@@ -326,6 +326,22 @@ typedef struct MfExport {
     uint32_t offset;
 } MfExport;
 
+/* One change to a module's source, computed by the transform passes while
+ * the tree is alive (docs/output-format.md).  The source range [start, end)
+ * is replaced by `text`, then (when move_end > move_start) the source range
+ * [move_start, move_end) rendered with the edits inside it, then `text2`.
+ * A moved range must itself be deleted by another edit.  Edits never
+ * partially overlap: an edit inside a range another edit replaces is skipped
+ * (it still applies where that range is moved).  Texts may hold import
+ * placeholders "\x01<record>\x02".  All strings: module arena. */
+typedef struct MfEdit {
+    uint32_t start, end;
+    const char *text;
+    uint32_t move_start, move_end;
+    const char *text2;
+    uint32_t seq;        /* creation order: ties at one offset keep it */
+} MfEdit;
+
 typedef struct MfModule {
     char *path;          /* absolute real path (module arena) */
     MfLang lang;
@@ -338,11 +354,13 @@ typedef struct MfModule {
     bool uses_commonjs;      /* module / exports / require at top level scope */
     bool uses_import_meta;
     bool has_jsx;
+    MF_VEC(MfEdit) edits;    /* sorted by (start, seq) once parsed */
     MfLog log;               /* this module's diagnostics */
     MfArena *arena;          /* owns everything above but source */
     /* filled by the graph owner: */
     uint32_t index;          /* stable order (walk from the entries) */
-    const char *package;     /* npm package name if in node_modules (resolver-owned) */
+    const char *package;     /* npm package name if in node_modules (module arena) */
+    const char *package_version; /* that package's version, NULL when unknown (module arena) */
 } MfModule;
 
 /* Per-thread parser set; one per worker.  mf_parser_new() returns NULL
@@ -367,6 +385,45 @@ typedef struct MfParseOptions {
 bool mf_parse_module(MfParser *p, MfModule *m, const MfParseOptions *opts);
 MfModule *mf_module_new(const char *path);  /* mf_module_free() it */
 void mf_module_free(MfModule *m);
+
+/* ======================================================================
+ * edit.c — building and rendering a module's edit list
+ * ====================================================================== */
+
+/* Adds an edit replacing [start, end) by `text` (copied into the module
+ * arena; NULL or "" deletes). */
+void mf_edit_replace(MfModule *m, uint32_t start, uint32_t end, const char *text);
+void mf_edit_insert(MfModule *m, uint32_t at, const char *text);
+/* Replaces [start, end) by before + rendered [move_start, move_end) + after. */
+void mf_edit_move(MfModule *m, uint32_t start, uint32_t end, const char *before,
+                  uint32_t move_start, uint32_t move_end, const char *after);
+void mf_edits_sort(MfModule *m);  /* by (start, seq); parse.c calls it */
+
+/* Source-map segments collected while rendering: generated (line, column)
+ * -> original (line, column) of module `source` (0-based, columns in UTF-16
+ * units as source maps count them). */
+typedef struct MfMapping {
+    uint32_t gen_line, gen_col;
+    uint32_t source;             /* caller's index of the module */
+    uint32_t orig_line, orig_col;
+} MfMapping;
+
+typedef struct MfRenderCtx {
+    /* Text for import placeholder `record` of module m, appended to out
+     * (emit: the target's module id as a JS string).  NULL: the specifier as
+     * a JS string. */
+    void (*import_ref)(void *user, const MfModule *m, uint32_t record, MfBuf *out);
+    void *user;
+    /* Optional source map: segments appended here when non-NULL.  gen_line
+     * and gen_col are where `out` stands when rendering starts; they are
+     * advanced as text is appended. */
+    MF_VEC(MfMapping) *mappings;
+    uint32_t source_index;
+    uint32_t gen_line, gen_col;
+} MfRenderCtx;
+
+/* Appends m's source with its edits applied to `out`. */
+void mf_render_module(const MfModule *m, MfRenderCtx *ctx, MfBuf *out);
 
 /* ======================================================================
  * pool.c — fixed worker pool
@@ -399,20 +456,66 @@ typedef struct MfSharedRef {
     uint32_t from, import;
     uint32_t shared;      /* index into cfg->shared */
     char *package;        /* package name as matched (graph arena) */
+    uint32_t key;         /* index into MfGraph.share_keys */
+    bool consume;         /* a consume point ("mf-shared/<key>"); false for an
+                           * import inside the key's own fallback, which binds
+                           * to the local module like any import */
 } MfSharedRef;
+
+/* One share key of the build: a cfg->shared key, or, for a key ending in
+ * "/", each subpath the app imports ("react-dom/" -> "react-dom/client"),
+ * as webpack's shareKey = key + rest.  Order: cfg->shared order; a "/" key's
+ * subpaths sorted by name. */
+typedef struct MfShareKey {
+    const char *key;      /* graph arena */
+    uint32_t shared;      /* index into cfg->shared */
+    uint32_t fallback;    /* the local module that provides it: `import`
+                           * resolved from the root (a "/" key: the first
+                           * consume point's target); MF_NONE for import: false */
+} MfShareKey;
+
+/* An import record, by module and record index. */
+typedef struct MfImportAt {
+    uint32_t from, import;
+} MfImportAt;
+
+/* The specifier of the virtual module of the federation runtime API
+ * (loadRemote, registerRemotes, loadShare, registerPlugins): never
+ * resolved, its placeholder is this id itself. */
+#define MF_RUNTIME_MODULE_ID "mfbuild/runtime"
 
 typedef struct MfGraph {
     MF_VEC(MfModule *) modules;   /* in stable order: modules.items[i]->index == i */
     MF_VEC(uint32_t) entry_modules;  /* per cfg->entries, then exposes */
-    MF_VEC(MfRemoteRef) remote_refs;
-    MF_VEC(MfSharedRef) shared_refs;
+    MF_VEC(uint32_t) plugin_modules; /* per cfg->runtime_plugins (MF_NONE if unresolved) */
+    MF_VEC(MfRemoteRef) remote_refs; /* sorted by (from, import) */
+    MF_VEC(MfSharedRef) shared_refs; /* sorted by (from, import) */
+    MF_VEC(MfShareKey) share_keys;
+    MF_VEC(MfImportAt) runtime_refs; /* imports of MF_RUNTIME_MODULE_ID, sorted */
     MfArena *arena;
 } MfGraph;
 
-/* Scans from the config's entries and exposes (or `entries` when given).
- * Always returns a graph (possibly partial); errors go to `log`. */
+/* Scans from the config's entries, exposes, runtimePlugins and shared
+ * packages' local fallbacks.  Always returns a graph (possibly partial);
+ * errors go to `log`. */
 MfGraph *mf_scan(const MfConfig *cfg, MfLog *log);
 void mf_graph_free(MfGraph *g);
+
+/* ======================================================================
+ * build/gen/runtime_js.c — the runtime, embedded from the JS files of src/runtime
+ * (generated by the Makefile; see docs/output-format.md)
+ * ====================================================================== */
+
+/* src/runtime/core.js: one JS function expression `(function (config) {...})`
+ * returning the runtime helpers (__mf). NUL-terminated. */
+extern const char mf_runtime_core_js[];
+extern const size_t mf_runtime_core_js_len;
+/* src/runtime/federation.js (with src/runtime/semver.js inside): one JS
+ * function expression `(function (__mf, fed) {...})` that adds Module
+ * Federation to a core runtime (docs/output-format.md section 4).
+ * NUL-terminated. */
+extern const char mf_runtime_federation_js[];
+extern const size_t mf_runtime_federation_js_len;
 
 /* ======================================================================
  * graph.c — `mfbuild graph` output
@@ -422,5 +525,179 @@ void mf_graph_free(MfGraph *g);
  * given and not empty, its diagnostics are added as "diagnostics". */
 void mf_graph_print_text(const MfGraph *g, const MfConfig *cfg, MfBuf *out);
 void mf_graph_print_json(const MfGraph *g, const MfConfig *cfg, MfLog *log, MfBuf *out);
+
+/* ======================================================================
+ * link.c — module ids and what each import placeholder becomes
+ * ====================================================================== */
+
+/* The registry key of the synthetic empty module that an import mapped to
+ * false by a package's "browser" field names (require() of it gives {}). */
+#define MF_EMPTY_MODULE_ID "mfbuild:empty"
+
+/* Names fixed by link: after it, every module and every import record of
+ * the graph has the text the generated code uses for it.  All strings are
+ * owned by `arena`; the graph is borrowed and must outlive the link. */
+typedef struct MfLink {
+    const MfGraph *g;
+    char **ids;            /* per module: path relative to cfg->root ("src/App.tsx") */
+    char **id_literals;    /* per module: ids[i] as a JS string literal */
+    uint32_t *first_ref;   /* per module: index of its record 0 in `refs` */
+    const char **refs;     /* per import record: the JS string literal that
+                            * replaces its placeholder "\x01n\x02" */
+    bool uses_empty;       /* some record names MF_EMPTY_MODULE_ID */
+    MfArena *arena;
+} MfLink;
+
+MfLink *mf_link(const MfGraph *g, const MfConfig *cfg);  /* mf_link_free() it */
+void mf_link_free(MfLink *l);
+/* MfRenderCtx.import_ref for mf_render_module; `user` is the MfLink. */
+void mf_link_import_ref(void *user, const MfModule *m, uint32_t record, MfBuf *out);
+
+/* ======================================================================
+ * chunk.c — which modules go in which chunk file
+ * ====================================================================== */
+
+typedef enum {
+    MF_CHUNK_ENTRY,     /* one per cfg->entries: runtime + start */
+    MF_CHUNK_EXPOSE,    /* one per cfg->exposes: loaded by the container's get() */
+    MF_CHUNK_SHARED,    /* one per shared fallback module ("shared-<key>"):
+                         * loaded only when negotiation picks the local copy */
+    MF_CHUNK_CONTAINER, /* remoteEntry.js (when exposes): runtime, no entry */
+    MF_CHUNK_ASYNC,     /* one per import() target module */
+    MF_CHUNK_COMMON,    /* modules several chunks need, one per distinct set of them */
+} MfChunkKind;
+
+typedef struct MfChunk {
+    MfChunkKind kind;
+    const char *name;          /* unique among the chunks; chunks arena */
+    uint32_t root;             /* root module; MF_NONE for a common or container chunk */
+    uint32_t source;           /* index in cfg->entries / cfg->exposes /
+                                * MfGraph.share_keys (its first key), else MF_NONE */
+    MF_VEC(uint32_t) modules;  /* members, ascending module index (may be empty) */
+    MF_VEC(uint32_t) css;      /* CSS members in stylesheet order: @import targets first */
+    MF_VEC(uint32_t) deps;     /* common chunks loaded together with this one, ascending */
+    MF_VEC(uint32_t) lazy;     /* entry/expose/shared: async and expose chunks it
+                                * may load through import(), ascending */
+    MF_VEC(uint32_t) consumes; /* share keys (MfGraph.share_keys) its modules
+                                * import statically or require, ascending */
+    MF_VEC(const char *) remote_refs; /* specifiers of remote modules its modules
+                                * import statically or require ("cart/Button"),
+                                * sorted, unique (module arenas) */
+} MfChunk;
+
+/* The chunk graph.  Chunk order: entries, exposes, shared fallbacks (share
+ * key order), the container, async chunks (by first import() in module
+ * order), common chunks (by first member); every list above is in that
+ * order or in module order, never in hash-table order.
+ *
+ * Runtime modules are the one exception to "each module in one chunk":
+ * runtimePlugins and the fallbacks of eager shared packages (and what they
+ * import statically) are needed by every runtime (each entry chunk and the
+ * container) before anything else, without loading a file, so they are
+ * members of each entry chunk and of the container; chunk_of names the
+ * first of those. */
+typedef struct MfChunks {
+    MF_VEC(MfChunk) items;
+    uint32_t *chunk_of;        /* per module: the chunk that holds it (MF_NONE:
+                                * in no chunk, e.g. only behind a consume point
+                                * and not a fallback) */
+    uint32_t *lazy_of;         /* per module: the async/expose chunk whose root
+                                * it is, or MF_NONE */
+    uint32_t *shared_of;       /* per MfGraph.share_keys: its fallback chunk,
+                                * MF_NONE for import: false and for eager
+                                * packages (their fallback is a runtime module) */
+    uint32_t container;        /* the container chunk, MF_NONE without exposes */
+    MfArena *arena;
+} MfChunks;
+
+/* Splits the graph into chunks (cfg: entries and exposes, borrowed). */
+MfChunks *mf_chunk(const MfGraph *g, const MfConfig *cfg);  /* mf_chunks_free() it */
+void mf_chunks_free(MfChunks *c);
+
+/* ======================================================================
+ * sourcemap.c — source map v3 encoding
+ * ====================================================================== */
+
+/* Appends one base64 VLQ number (source map "mappings" alphabet). */
+void mf_vlq_encode(MfBuf *out, int64_t value);
+/* Appends the "mappings" string for segments sorted by generated position
+ * (0-based lines and columns, as edit.c collects them). */
+void mf_sourcemap_mappings(MfBuf *out, const MfMapping *segs, uint32_t n);
+/* Appends standard base64 (with padding) of data[0..n). */
+void mf_base64_encode(MfBuf *out, const void *data, size_t n);
+/* Appends s[0..n) as the body of a JSON string (no quotes), escaped. */
+void mf_json_escape(MfBuf *out, const char *s, size_t n);
+
+/* ======================================================================
+ * emit.c — chunk files, content hashes, source maps, HTML, gzip, dist/
+ * ====================================================================== */
+
+typedef enum {
+    MF_OUT_ENTRY, MF_OUT_CHUNK, MF_OUT_CSS, MF_OUT_ASSET, MF_OUT_HTML, MF_OUT_MAP,
+    MF_OUT_CONTAINER, /* remoteEntry.js (cfg->filename) */
+    MF_OUT_MANIFEST,  /* mf-manifest.json */
+    MF_OUT_STATS,     /* mf-stats.json */
+} MfOutKind;
+const char *mf_out_kind_name(MfOutKind k);  /* "entry", "chunk", ... as build --json says */
+
+/* One output file, in memory. */
+typedef struct MfOutFile {
+    const char *path;       /* relative to the output folder, '/'-separated (emit arena) */
+    MfOutKind kind;
+    const char *name;       /* chunk name, asset file name or "index.html" (emit arena) */
+    const char *data;       /* final bytes: owned (malloc) unless `borrowed` */
+    size_t len;
+    bool borrowed;          /* data points into a module's source */
+    char *gz;               /* gzip sibling (malloc), NULL when not produced */
+    size_t gz_len;
+} MfOutFile;
+
+/* Everything a build writes, in a stable order: per chunk its JS, CSS and
+ * map (the container among them, in chunk order); then assets; then
+ * index.html; then mf-manifest.json and mf-stats.json. */
+typedef struct MfEmit {
+    MF_VEC(MfOutFile) files;
+    MfArena *arena;
+} MfEmit;
+
+/* Renders every chunk (in parallel on cfg->threads workers), hashes and
+ * names the files, builds source maps, index.html, the manifest and stats
+ * of a federated build (manifest.c) and (production) gzip siblings.  Inputs are borrowed; modules' sources must outlive the result
+ * (assets borrow them).  Problems (unreadable HTML template) go to `log`.
+ * Always returns a result; mf_emit_free() it. */
+MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const MfChunks *ch,
+                MfLog *log);
+void mf_emit_free(MfEmit *e);
+/* Writes every file (and gzip sibling) into a fresh sibling folder of
+ * out_dir, then swaps it into place; on any error nothing changes: the old
+ * folder stays, the temporary one is removed, the error is in `log`. */
+bool mf_emit_write(const MfEmit *e, const char *out_dir, MfLog *log) MF_MUST_CHECK;
+/* File name from an output.filename pattern: "[name]" -> name,
+ * "[contenthash]" / "[contenthash:N]" -> the first N (default 8) lowercase
+ * hex digits of hash.  Caller frees. */
+char *mf_output_name(const char *pattern, const char *name, uint64_t hash);
+/* N of the pattern's [contenthash:N] (8 when absent or plain). */
+int mf_output_hash_len(const char *pattern);
+
+/* ======================================================================
+ * manifest.c — mf-manifest.json and mf-stats.json (federation-protocol.md 3)
+ * ====================================================================== */
+
+/* True when the app uses Module Federation (exposes, remotes or shared):
+ * it gets a manifest and stats, and its entries the federation runtime. */
+bool mf_uses_federation(const MfConfig *cfg);
+
+/* The final files of each chunk, as emit named them (relative to the
+ * output folder; NULL when the chunk has no such file).  Borrowed. */
+typedef struct MfChunkFiles {
+    const char *const *js;   /* per chunk */
+    const char *const *css;  /* per chunk */
+} MfChunkFiles;
+
+/* mf-manifest.json (stats false) or mf-stats.json (stats true): the MF 2.0
+ * schema, with mfbuild's additions in the stats.  Inputs borrowed.  Caller
+ * frees. */
+char *mf_manifest_json(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const MfChunks *ch,
+                       const MfChunkFiles *files, bool stats);
 
 #endif

@@ -362,13 +362,149 @@ static int cmd_graph(const Cli *cli) {
     return rc;
 }
 
+/* ---- build ---------------------------------------------------------------- */
+
+static void human_size(FILE *f, uint64_t bytes) {
+    if (bytes < 1000) fprintf(f, "%llu B", (unsigned long long)bytes);
+    else if (bytes < 1000 * 1000) fprintf(f, "%.1f kB", bytes / 1000.0);
+    else fprintf(f, "%.1f MB", bytes / 1e6);
+}
+
+/* The output's path as the user sees it: relative to the project root
+ * ("dist/main.1a2b3c4d.js").  Caller frees. */
+static char *output_display_path(const MfConfig *cfg, const MfOutFile *f) {
+    char *abs = mf_xasprintf("%s/%s", cfg->out_dir, f->path);
+    char *rel = mf_path_relative(cfg->root, abs);
+    free(abs);
+    return rel;
+}
+
+/* build --json: exactly one object on stdout, whatever happened
+ * (DESIGN.md 1, "Machine-readable output"). */
+static void build_json(const MfConfig *cfg, const MfEmit *em, bool ok, MfLog *log, const Timings *t, MfBuf *out) {
+    mf_buf_printf(out, "{\"ok\":%s,\"outputs\":[", ok ? "true" : "false");
+    for (uint32_t i = 0; ok && em && i < em->files.len; i++) {
+        const MfOutFile *f = &em->files.items[i];
+        char *path = output_display_path(cfg, f);
+        mf_buf_puts(out, i ? ",\n{\"path\":" : "\n{\"path\":");
+        mf_buf_json_string(out, path);
+        mf_buf_printf(out, ",\"kind\":\"%s\",\"name\":", mf_out_kind_name(f->kind));
+        mf_buf_json_string(out, f->name);
+        mf_buf_printf(out, ",\"size\":%zu,\"gzip\":", f->len);
+        if (f->gz) mf_buf_printf(out, "%zu}", f->gz_len);
+        else mf_buf_puts(out, "null}");
+        free(path);
+    }
+    mf_buf_puts(out, "],\n\"diagnostics\":[");
+    mf_log_json(log, cfg ? cfg->root : NULL, out);
+    /* Every phase is present; one that did not run took 0 ms. */
+    static const char *const phases[] = {"config", "scan", "link", "chunk", "emit"};
+    mf_buf_puts(out, "],\n\"timings\":{");
+    for (int p = 0; p < 5; p++) {
+        double ms = 0;
+        for (int i = 0; t && i < t->n; i++)
+            if (strcmp(t->phase[i], phases[p]) == 0) ms = t->ms[i];
+        mf_buf_printf(out, "%s\"%s\":%.3f", p ? "," : "", phases[p], ms);
+    }
+    mf_buf_puts(out, "}}\n");
+}
+
+/* Human mode: the files written, with sizes, like esbuild's summary. */
+static void build_summary(const MfConfig *cfg, const MfEmit *em, double ms) {
+    size_t width = 0;
+    char **paths = mf_xcalloc(em->files.len + 1, sizeof(char *));
+    for (uint32_t i = 0; i < em->files.len; i++) {
+        paths[i] = output_display_path(cfg, &em->files.items[i]);
+        if (strlen(paths[i]) > width) width = strlen(paths[i]);
+    }
+    fputc('\n', stderr);
+    for (uint32_t i = 0; i < em->files.len; i++) {
+        const MfOutFile *f = &em->files.items[i];
+        fprintf(stderr, "  %-*s  ", (int)width, paths[i]);
+        human_size(stderr, f->len);
+        if (f->gz) {
+            fputs("  (gzip ", stderr);
+            human_size(stderr, f->gz_len);
+            fputc(')', stderr);
+        }
+        fputc('\n', stderr);
+        free(paths[i]);
+    }
+    free(paths);
+    fprintf(stderr, "\nDone in %.0f ms\n", ms);
+}
+
+/* mfbuild build: config -> scan -> link -> chunk -> emit, each timed; a
+ * build with errors writes nothing and leaves the old output in place. */
+static int cmd_build(const Cli *cli) {
+    MfLog log = {0};
+    Timings t = {0};
+    bool json = cli->values[OPT_JSON] != NULL;
+    double begin = mf_now_ms(), start = begin;
+    MfConfig *cfg = load_config(cli, MF_MODE_PRODUCTION, &log);
+    MfGraph *g = NULL;
+    MfLink *link = NULL;
+    MfChunks *chunks = NULL;
+    MfEmit *em = NULL;
+    bool ok = false;
+    int rc = 2;
+    if (!cfg) goto out;
+    timings_add(&t, "config", start);
+    if (cfg->entries.len == 0 && cfg->exposes.len == 0) {
+        mf_log_add(&log, MF_DIAG_ERROR, cfg->config_path ? MF_MSG_CONFIG_VALUE : MF_MSG_USAGE, cfg->config_path,
+                   NULL, 0, 0, 0, "Nothing to build: no entry points");
+        mf_log_note(&log, "Pass ENTRY arguments, or set \"entry\" or \"exposes\" in mfbuild.json.");
+        goto out;
+    }
+    rc = 1;
+
+    start = mf_now_ms();
+    g = mf_scan(cfg, &log);
+    timings_add(&t, "scan", start);
+    if (log.errors) goto out;
+    /* After this point the graph is complete, error-free and in its stable
+     * order: every later phase is a function of it and the config. */
+
+    start = mf_now_ms();
+    link = mf_link(g, cfg);
+    timings_add(&t, "link", start);
+    /* Module ids and every import's text are fixed. */
+
+    start = mf_now_ms();
+    chunks = mf_chunk(g, cfg);
+    timings_add(&t, "chunk", start);
+    /* Every module is in exactly one chunk. */
+
+    start = mf_now_ms();
+    em = mf_emit(g, cfg, link, chunks, &log);
+    if (!log.errors && mf_emit_write(em, cfg->out_dir, &log)) ok = true;
+    timings_add(&t, "emit", start);
+    if (ok) rc = 0;
+
+out:;
+    MfBuf out = {0};
+    if (json) build_json(cfg, em, ok, &log, &t, &out);
+    report(&log, cfg ? cfg->root : NULL, cli);
+    if (out.len) fwrite(out.data, 1, out.len, stdout);
+    mf_buf_free(&out);
+    if (ok && !json && !cfg->quiet) build_summary(cfg, em, mf_now_ms() - begin);
+    if (cfg && cfg->timings) timings_print(&t);
+    mf_emit_free(em);
+    mf_chunks_free(chunks);
+    mf_link_free(link);
+    mf_graph_free(g);
+    mf_config_free(cfg);
+    mf_log_free(&log);
+    return rc;
+}
+
 /* Commands whose issue has not landed: a clear error, exit 2 — and with
  * --json still exactly one JSON object on stdout, as build --json promises. */
 static int cmd_not_available(const Cli *cli) {
     MfLog log = {0};
     mf_log_add(&log, MF_DIAG_ERROR, MF_MSG_NOT_AVAILABLE, NULL, NULL, 0, 0, 0,
                "\"mfbuild %s\" is not available yet in mfbuild %s", commands[cli->cmd].name, MF_VERSION);
-    mf_log_note(&log, "Available now: mfbuild graph. See mfbuild --help.");
+    mf_log_note(&log, "Available now: mfbuild build and mfbuild graph. See mfbuild --help.");
     mf_log_print(&log, NULL, cli->color);
     if (cli->values[OPT_JSON]) {
         MfBuf out = {0};
@@ -419,6 +555,8 @@ int main(int argc, char **argv) {
         }
     } else if (cli.cmd == CMD_ID_GRAPH) {
         rc = cmd_graph(&cli);
+    } else if (cli.cmd == CMD_ID_BUILD) {
+        rc = cmd_build(&cli);
     } else {
         rc = cmd_not_available(&cli);
     }

@@ -32,138 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <tree_sitter/api.h>
+#include "syntax.h"
 
 const TSLanguage *tree_sitter_javascript(void);
 const TSLanguage *tree_sitter_typescript(void);
 const TSLanguage *tree_sitter_tsx(void);
-
-/* ---- node kinds ----------------------------------------------------------
- * The node types the walk cares about, as (kind, grammar name, named?).
- * Every symbol of a grammar whose name matches is mapped to the kind, so
- * aliased duplicates are covered.  Names a grammar lacks map to nothing. */
-#define NODE_KINDS(X)                                                    \
-    X(PROGRAM, "program", 1)                                             \
-    X(IMPORT_STATEMENT, "import_statement", 1)                           \
-    X(EXPORT_STATEMENT, "export_statement", 1)                           \
-    X(IMPORT_CLAUSE, "import_clause", 1)                                 \
-    X(NAMED_IMPORTS, "named_imports", 1)                                 \
-    X(IMPORT_SPECIFIER, "import_specifier", 1)                           \
-    X(NAMESPACE_IMPORT, "namespace_import", 1)                           \
-    X(IMPORT_REQUIRE_CLAUSE, "import_require_clause", 1)                 \
-    X(EXPORT_CLAUSE, "export_clause", 1)                                 \
-    X(EXPORT_SPECIFIER, "export_specifier", 1)                           \
-    X(NAMESPACE_EXPORT, "namespace_export", 1)                           \
-    X(CALL_EXPRESSION, "call_expression", 1)                             \
-    X(IMPORT, "import", 1)                                               \
-    X(IDENTIFIER, "identifier", 1)                                       \
-    X(ARGUMENTS, "arguments", 1)                                         \
-    X(STRING, "string", 1)                                               \
-    X(TEMPLATE_STRING, "template_string", 1)                             \
-    X(TEMPLATE_SUBSTITUTION, "template_substitution", 1)                 \
-    X(REGEX, "regex", 1)                                                 \
-    X(META_PROPERTY, "meta_property", 1)                                 \
-    X(JSX_ELEMENT, "jsx_element", 1)                                     \
-    X(JSX_SELF_CLOSING, "jsx_self_closing_element", 1)                   \
-    X(JSX_FRAGMENT, "jsx_fragment", 1)                                   \
-    X(IF_STATEMENT, "if_statement", 1)                                   \
-    X(TERNARY, "ternary_expression", 1)                                  \
-    X(BINARY, "binary_expression", 1)                                    \
-    X(UNARY, "unary_expression", 1)                                      \
-    X(PARENTHESIZED, "parenthesized_expression", 1)                      \
-    X(MEMBER, "member_expression", 1)                                    \
-    X(TRUE, "true", 1)                                                   \
-    X(FALSE, "false", 1)                                                 \
-    X(FORMAL_PARAMETERS, "formal_parameters", 1)                         \
-    X(REQUIRED_PARAMETER, "required_parameter", 1)                       \
-    X(OPTIONAL_PARAMETER, "optional_parameter", 1)                       \
-    X(ASSIGNMENT_PATTERN, "assignment_pattern", 1)                       \
-    X(LEXICAL_DECLARATION, "lexical_declaration", 1)                     \
-    X(VARIABLE_DECLARATION, "variable_declaration", 1)                   \
-    X(VARIABLE_DECLARATOR, "variable_declarator", 1)                     \
-    X(FUNCTION_DECLARATION, "function_declaration", 1)                   \
-    X(GENERATOR_DECLARATION, "generator_function_declaration", 1)        \
-    X(CLASS_DECLARATION, "class_declaration", 1)                         \
-    X(ABSTRACT_CLASS_DECLARATION, "abstract_class_declaration", 1)       \
-    X(ENUM_DECLARATION, "enum_declaration", 1)                           \
-    X(INTERNAL_MODULE, "internal_module", 1)                             \
-    X(MODULE, "module", 1)                                               \
-    X(IMPORT_ALIAS, "import_alias", 1)                                   \
-    X(NESTED_IDENTIFIER, "nested_identifier", 1)                         \
-    X(OBJECT_PATTERN, "object_pattern", 1)                               \
-    X(ARRAY_PATTERN, "array_pattern", 1)                                 \
-    X(PAIR_PATTERN, "pair_pattern", 1)                                   \
-    X(OBJECT_ASSIGNMENT_PATTERN, "object_assignment_pattern", 1)         \
-    X(REST_PATTERN, "rest_pattern", 1)                                   \
-    X(SHORTHAND_PATTERN, "shorthand_property_identifier_pattern", 1)     \
-    X(KW_TYPE, "type", 0)                                                \
-    X(KW_DEFAULT, "default", 0)                                          \
-    X(KW_NAMESPACE, "namespace", 0)                                      \
-    X(TOK_STAR, "*", 0)                                                  \
-    X(TOK_ASSIGN, "=", 0)                                                \
-    X(OP_AND, "&&", 0)                                                   \
-    X(OP_OR, "||", 0)                                                    \
-    X(OP_NOT, "!", 0)                                                    \
-    X(OP_STRICT_EQ, "===", 0)                                            \
-    X(OP_EQ, "==", 0)                                                    \
-    X(OP_STRICT_NE, "!==", 0)                                            \
-    X(OP_NE, "!=", 0)
-
-/* TypeScript nodes that only carry types: nothing in them exists at run time
- * (an `import("x")` in a type position is not a dependency), and
- * `declare module "x" { import ... }` must not produce records. */
-#define TYPE_KINDS(X)                                                                  \
-    X("type_annotation") X("opting_type_annotation") X("omitting_type_annotation")    \
-    X("adding_type_annotation") X("asserts_annotation") X("type_predicate_annotation") \
-    X("type_alias_declaration") X("interface_declaration") X("ambient_declaration")   \
-    X("type_arguments") X("type_parameters") X("function_signature")                  \
-    X("method_signature") X("abstract_method_signature") X("index_signature")         \
-    X("call_signature") X("construct_signature") X("property_signature")              \
-    X("type_query") X("generic_type") X("object_type") X("union_type")                \
-    X("intersection_type") X("function_type") X("constructor_type")                  \
-    X("conditional_type") X("lookup_type") X("tuple_type") X("array_type")            \
-    X("parenthesized_type") X("implements_clause") X("literal_type")                  \
-    X("index_type_query") X("template_literal_type")
-
-typedef enum {
-    NK_NONE = 0,
-#define X(e, s, named) NK_##e,
-    NODE_KINDS(X)
-#undef X
-    NK_TYPE,  /* any of TYPE_KINDS */
-    NK_ERROR, /* not in the table: ts_builtin_sym_error */
-} NodeKind;
-
-#define FIELDS(X)                                                            \
-    X(CONDITION, "condition") X(CONSEQUENCE, "consequence")                  \
-    X(ALTERNATIVE, "alternative") X(DECLARATION, "declaration")              \
-    X(VALUE, "value") X(SOURCE, "source") X(NAME, "name") X(ALIAS, "alias")  \
-    X(FUNCTION, "function") X(ARGUMENTS, "arguments") X(LEFT, "left")        \
-    X(RIGHT, "right") X(OPERATOR, "operator") X(PATTERN, "pattern")          \
-    X(PARAMETER, "parameter") X(ARGUMENT, "argument") X(OBJECT, "object")
-
-enum {
-#define X(e, s) F_##e,
-    FIELDS(X)
-#undef X
-    F__COUNT
-};
-
-/* One grammar: its parser and the symbol/field ids the walk uses. */
-typedef struct LangTable {
-    const char *name;
-    TSParser *parser;
-    const TSLanguage *lang;
-    uint8_t *kind; /* TSSymbol -> NodeKind, nsym entries */
-    uint32_t nsym;
-    TSFieldId field[F__COUNT];
-} LangTable;
-
-enum { LT_JS, LT_TS, LT_TSX, LT__COUNT };
-
-struct MfParser {
-    LangTable langs[LT__COUNT];
-};
 
 /* ---- small public helpers -------------------------------------------------- */
 
@@ -205,6 +78,7 @@ void mf_module_free(MfModule *m) {
     free(m->source);
     free(m->imports.items);
     free(m->exports.items);
+    free(m->edits.items);
     mf_log_free(&m->log);
     mf_arena_free(m->arena);
     free(m);
@@ -230,7 +104,7 @@ static bool lang_table_init(LangTable *t, const char *name, const TSLanguage *la
     t->kind = mf_xcalloc(t->nsym ? t->nsym : 1, 1);
     static const struct { const char *name; uint8_t kind; bool named; } kinds[] = {
 #define X(e, s, named) {s, NK_##e, named},
-        NODE_KINDS(X)
+        ALL_NODE_KINDS(X)
 #undef X
 #define X(s) {s, NK_TYPE, true},
         TYPE_KINDS(X)
@@ -251,7 +125,7 @@ static bool lang_table_init(LangTable *t, const char *name, const TSLanguage *la
     }
     static const char *const fields[F__COUNT] = {
 #define X(e, s) s,
-        FIELDS(X)
+        ALL_FIELDS(X)
 #undef X
     };
     for (int i = 0; i < F__COUNT; i++)
@@ -452,15 +326,11 @@ typedef struct Walk {
 #define MAX_RECURSION 200
 
 static inline NodeKind kind_of(const Walk *w, TSNode n) {
-    TSSymbol s = ts_node_symbol(n);
-    if (s < w->L->nsym) return (NodeKind)w->L->kind[s];
-    return s == (TSSymbol)-1 ? NK_ERROR : NK_NONE;
+    return mf_kind_of(w->L, n);
 }
 
 static inline TSNode field(const Walk *w, TSNode n, int f) {
-    TSFieldId id = w->L->field[f];
-    if (!id) return (TSNode){0};
-    return ts_node_child_by_field_id(n, id);
+    return mf_field(w->L, n, f);
 }
 
 static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
@@ -472,15 +342,6 @@ static bool text_is(const Walk *w, TSNode n, const char *s) {
     return b - a == len && memcmp(w->src + a, s, len) == 0;
 }
 
-/* The first named, non-comment child. */
-static TSNode first_named(TSNode n) {
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
-        if (!ts_node_is_extra(c)) return c;
-    }
-    return (TSNode){0};
-}
 
 /* If `n` is a string literal or a template literal without substitutions,
  * stores its decoded value in the module arena and returns true. */
@@ -759,7 +620,7 @@ static const char *define_value(const Walk *w, TSNode n) {
 static bool static_string(Walk *w, TSNode n, char **out) {
     NodeKind k = kind_of(w, n);
     if (k == NK_PARENTHESIZED) {
-        TSNode inner = first_named(n);
+        TSNode inner = mf_first_named(n);
         return !ts_node_is_null(inner) && kind_of(w, inner) != NK_PARENTHESIZED &&
                static_string(w, inner, out);
     }
@@ -800,7 +661,7 @@ static int define_truthy(const char *v) {
 static int eval_cond(Walk *w, TSNode n, int depth) {
     if (ts_node_is_null(n) || depth > MAX_RECURSION) return -1;
     switch (kind_of(w, n)) {
-    case NK_PARENTHESIZED: return eval_cond(w, first_named(n), depth + 1);
+    case NK_PARENTHESIZED: return eval_cond(w, mf_first_named(n), depth + 1);
     case NK_TRUE: return 1;
     case NK_FALSE: return 0;
     case NK_IDENTIFIER:
@@ -962,7 +823,7 @@ static bool export_declaration(Walk *w, TSNode decl, bool is_default, uint32_t d
         break;
     }
     case NK_IMPORT_ALIAS: { /* export import A = N.B */
-        TSNode name = first_named(decl);
+        TSNode name = mf_first_named(decl);
         if (!ts_node_is_null(name))
             add_export(w, name_text(w, name), MF_EXPORT_LOCAL, nstart(name));
         break;
@@ -984,7 +845,7 @@ enum {
     EXPORT_WALK_ALL = -1,     /* TypeScript `export = expr` */
     EXPORT_TYPE_STAR = -2,    /* `export type * from`: its ERROR is the grammar's */
 };
-_Static_assert(F_DECLARATION > EXPORT_WALK_NONE && F_VALUE > EXPORT_WALK_NONE,
+_Static_assert((int)F_DECLARATION > (int)EXPORT_WALK_NONE && (int)F_VALUE > (int)EXPORT_WALK_NONE,
                "field indices must not collide with the EXPORT_* codes");
 
 /* Handles a module-level export statement; returns what to walk in it. */
@@ -1078,7 +939,7 @@ static int visit_export_statement(Walk *w, TSNode n) {
     }
     if (!spec) return EXPORT_WALK_NONE;
     if (!ts_node_is_null(ns)) { /* export * as ns from "s" */
-        TSNode name = first_named(ns);
+        TSNode name = mf_first_named(ns);
         if (!ts_node_is_null(name))
             add_export(w, name_text(w, name), MF_EXPORT_REEXPORT, nstart(name));
         add_import(w, MF_IMPORT_EXPORT_STAR, src, spec);
@@ -1308,6 +1169,29 @@ done:
     w->levels.items = NULL;
 }
 
+/* True when a TSX tree holds syntax that only TypeScript has (types,
+ * assertions, enums...): such a tree is no reading of a JavaScript file. */
+static bool has_typescript_syntax(const LangTable *L, TSNode root) {
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    bool found = false;
+    for (;;) {
+        switch (mf_kind_of(L, ts_tree_cursor_current_node(&c))) {
+        case NK_TYPE: case NK_AS_EXPRESSION: case NK_SATISFIES_EXPRESSION:
+        case NK_NON_NULL_EXPRESSION: case NK_ENUM_DECLARATION: case NK_ABSTRACT_CLASS_DECLARATION:
+        case NK_INTERNAL_MODULE: case NK_MODULE: case NK_IMPORT_ALIAS: case NK_OPTIONAL_PARAMETER:
+            found = true;
+            goto done;
+        default: break;
+        }
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) goto done;
+    }
+done:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
 static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
     const LangTable *L = &p->langs[m->lang == MF_LANG_TS    ? LT_TS
                                    : m->lang == MF_LANG_TSX ? LT_TSX
@@ -1319,6 +1203,24 @@ static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
         return;
     }
     TSNode root = ts_tree_root_node(tree);
+    /* tree-sitter-javascript rejects reserved words as JSX attribute names
+     * (`<label for="x">`, `<div class="y">`, as Preact and Solid code writes
+     * them); the TSX grammar accepts them.  A JavaScript file that fails is
+     * read with the TSX grammar instead when that succeeds without any
+     * TypeScript-only syntax — the reading is then the same JavaScript. */
+    if (m->lang == MF_LANG_JS && ts_node_has_error(root)) {
+        const LangTable *X = &p->langs[LT_TSX];
+        TSTree *retry = ts_parser_parse_string(X->parser, NULL, m->source, m->size);
+        if (retry && !ts_node_has_error(ts_tree_root_node(retry)) &&
+            !has_typescript_syntax(X, ts_tree_root_node(retry))) {
+            ts_tree_delete(tree);
+            tree = retry;
+            root = ts_tree_root_node(tree);
+            L = X;
+        } else if (retry) {
+            ts_tree_delete(retry);
+        }
+    }
     Walk w = {
         .m = m, .cfg = opts ? opts->cfg : NULL, .L = L, .src = m->source,
         .tree_has_error = ts_node_has_error(root),
@@ -1331,7 +1233,6 @@ static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
         mf_log_add(&m->log, MF_DIAG_ERROR, MF_MSG_SYNTAX_ERROR, m->path, m->source, m->size,
                    w.last_error_offset, 0, "%u more syntax errors in this file are not shown",
                    w.dropped_errors);
-    ts_tree_delete(tree);
 
     if (m->has_jsx && w.cfg && w.cfg->jsx_automatic) {
         const char *source = w.cfg->jsx_import_source ? w.cfg->jsx_import_source : "react";
@@ -1349,6 +1250,22 @@ static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
     if (m->has_esm_syntax || esm_ext) m->kind = MF_MOD_ESM;
     else if (m->uses_commonjs || cjs_ext) m->kind = MF_MOD_CJS;
     else m->kind = MF_MOD_ESM;
+
+    /* The records are final: the transforms turn the tree into edits (a
+     * file with syntax errors has nothing worth transforming; the only
+     * tolerated ERROR, `export type *`, sits in a statement that
+     * transform_module.c deletes whole). */
+    if (w.syntax_errors == 0 && w.dropped_errors == 0 && w.cfg) {
+        MfTransform t = {
+            .m = m, .cfg = w.cfg, .L = L, .root = root,
+            .typescript = m->lang == MF_LANG_TS || m->lang == MF_LANG_TSX,
+        };
+        mf_transform_module(&t);
+        mf_transform_syntax(&t);
+        mf_transform_bindings_free(&t);
+        mf_edits_sort(m);
+    }
+    ts_tree_delete(tree);
 }
 
 /* ---- JSON and CSS ------------------------------------------------------------ */

@@ -1,15 +1,23 @@
 /*
- * scan.c — the scan phase: from the entries and exposes to the module graph.
+ * scan.c — the scan phase: from the roots to the module graph.
  *
  * Workers only parse (parse.c, one parser set per worker); this thread owns
  * the graph (STYLE.md 11).  It submits the roots, then takes parsed modules
- * back one at a time, classifies each import (remote reference, shared
- * package, local file, Node builtin), resolves the local ones and submits
- * every file it has not seen.  Modules are numbered in discovery order while
- * the scan runs, which depends on thread timing; once the queue drains they
- * are renumbered by a depth-first walk from the roots in source order, so the
- * graph, and everything built from it, is the same whatever -j says
- * (STYLE.md 12).
+ * back one at a time, classifies each import (the virtual module
+ * "mfbuild/runtime", remote reference, shared package, local file, Node
+ * builtin), resolves the local ones and submits every file it has not seen.
+ * Modules are numbered in discovery order while the scan runs, which depends
+ * on thread timing; once the queue drains they are renumbered by a
+ * depth-first walk from the roots in source order, so the graph, and
+ * everything built from it, is the same whatever -j says (STYLE.md 12).
+ *
+ * The roots, in this order: the entries, the exposes, the runtimePlugins
+ * (the runtime runs their default exports before the app, so they are code
+ * of the app like an entry) and the local fallback of every shared package
+ * (a build provides its shared packages to the share scope even when none
+ * of its own modules imports them: a host may share React only for its
+ * remotes).  After the renumbering, the share keys are fixed and each
+ * shared import is marked a consume point or not (see share_keys_fix).
  */
 #include "mfbuild.h"
 
@@ -51,7 +59,10 @@ static uint32_t scanner_add(Scanner *s, const char *path) {
     /* Copied now: the resolver dies with the scan, and the module's arena is
      * the worker's once the job is submitted. */
     const char *pkg, *version;
-    if (mf_resolver_package_of(s->resolver, path, &pkg, &version)) m->package = mf_arena_strdup(m->arena, pkg);
+    if (mf_resolver_package_of(s->resolver, path, &pkg, &version)) {
+        m->package = mf_arena_strdup(m->arena, pkg);
+        if (version) m->package_version = mf_arena_strdup(m->arena, version);
+    }
     MF_VEC_PUSH(&s->found, m);
     ScanJob *job = mf_xcalloc(1, sizeof *job);
     *job = (ScanJob){m, &s->opts, s->parsers};
@@ -103,6 +114,20 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
     const MfConfig *cfg = s->cfg;
     uint32_t idx;
     const char *rest;
+    uint32_t len = rec->end - rec->start;
+    /* mfbuild's own namespace comes first: the runtime API is no file and
+     * no remote, whatever the remotes and node_modules hold. */
+    if (strcmp(rec->specifier, MF_RUNTIME_MODULE_ID) == 0) {
+        MfImportAt at = {from, k};
+        MF_VEC_PUSH(&s->g->runtime_refs, at);
+        if (cfg->target == MF_TARGET_NODE)
+            mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, m->path, m->source, m->size, rec->start,
+                       len, "Could not resolve \"%s\": the federation runtime is not available for target \"node\"",
+                       rec->specifier);
+        return;
+    }
+    /* Remote aliases before node_modules: an alias shadows a package of the
+     * same name, as in ModuleFederationPlugin. */
     if (match_remote(cfg, rec->specifier, &idx, &rest)) {
         MfRemoteRef ref = {from, k, idx, mf_arena_printf(s->g->arena, ".%s", rest)};
         MF_VEC_PUSH(&s->g->remote_refs, ref);
@@ -110,14 +135,17 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
     }
     if (match_shared(cfg, rec->specifier, &idx)) {
         char *pkg = package_name_of(rec->specifier);
-        MfSharedRef ref = {from, k, idx, mf_arena_strdup(s->g->arena, pkg)};
+        MfSharedRef ref = {from, k, idx, mf_arena_strdup(s->g->arena, pkg), MF_NONE, true};
         free(pkg);
         MF_VEC_PUSH(&s->g->shared_refs, ref);
-        /* and resolve it too: the local copy is the fallback */
+        /* With import: false there is no local copy to fall back on, and the
+         * package need not be installed at all. */
+        if (!cfg->shared.items[idx].import) return;
+        /* Otherwise resolve it too: the local copy is the graph's view of
+         * the fallback (and is the fallback for a "/" key). */
     }
     char *path = NULL, *suggestion = NULL;
     MfResolveStatus st = mf_resolve(s->resolver, rec->specifier, m->path, rec->kind, &path, &suggestion);
-    uint32_t len = rec->end - rec->start;
     switch (st) {
     case MF_RESOLVE_OK:
         rec->target = scanner_add(s, path);
@@ -144,28 +172,32 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
     free(suggestion);
 }
 
-/* Resolves a root (entry spec or expose path) as an import from the root
- * folder; errors carry no source location (config.c already checked that
- * the files exist, so this is rare). */
-static void scanner_root(Scanner *s, const char *spec) {
+/* Resolves a root (entry spec, expose path, runtime plugin, shared
+ * package) as an import from the root folder and returns its discovery id,
+ * or MF_NONE after an error naming `what` ("the entry").  Errors carry no
+ * source location (config.c already checked that entries and exposes
+ * exist, so for those this is rare). */
+static uint32_t scanner_root(Scanner *s, const char *spec, const char *what) {
     char *importer = mf_path_join(s->cfg->root, "mfbuild.json");
     char *path = NULL, *suggestion = NULL;
+    uint32_t id = MF_NONE;
     MfResolveStatus st = mf_resolve(s->resolver, spec, importer, MF_IMPORT_STATIC, &path, &suggestion);
     if (st == MF_RESOLVE_OK) {
-        MF_VEC_PUSH(&s->g->entry_modules, scanner_add(s, path));
+        id = scanner_add(s, path);
     } else {
         mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, s->cfg->config_path, NULL, 0, 0, 0,
-                   "Could not resolve the entry \"%s\"", spec);
+                   "Could not resolve %s \"%s\"", what, spec);
         if (suggestion) mf_log_suggest(s->log, "Did you mean \"%s\"?", suggestion);
     }
     free(path);
     free(suggestion);
     free(importer);
+    return id;
 }
 
 /* Depth-first preorder from the roots, imports in source order: the stable
  * numbering.  Iterative, so a 100 000-module chain cannot overflow the stack. */
-static void scanner_renumber(Scanner *s) {
+static void scanner_renumber(Scanner *s, uint32_t *shared_roots) {
     uint32_t n = s->found.len;
     uint32_t *new_id = mf_xmalloc((n ? n : 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < n; i++) new_id[i] = MF_NONE;
@@ -173,9 +205,14 @@ static void scanner_renumber(Scanner *s) {
     MF_VEC(Frame) stack = {0};
     uint32_t next = 0;
     MfModule **order = mf_xmalloc((n ? n : 1) * sizeof(MfModule *));
-    for (uint32_t r = 0; r < s->g->entry_modules.len; r++) {
-        uint32_t root = s->g->entry_modules.items[r];
-        if (new_id[root] != MF_NONE) continue;
+    /* Roots in their fixed order: entries and exposes, plugins, shared. */
+    MF_VEC(uint32_t) roots = {0};
+    for (uint32_t r = 0; r < s->g->entry_modules.len; r++) MF_VEC_PUSH(&roots, s->g->entry_modules.items[r]);
+    for (uint32_t r = 0; r < s->g->plugin_modules.len; r++) MF_VEC_PUSH(&roots, s->g->plugin_modules.items[r]);
+    for (uint32_t r = 0; r < s->cfg->shared.len; r++) MF_VEC_PUSH(&roots, shared_roots[r]);
+    for (uint32_t r = 0; r < roots.len; r++) {
+        uint32_t root = roots.items[r];
+        if (root == MF_NONE || new_id[root] != MF_NONE) continue;
         new_id[root] = next;
         order[next++] = s->found.items[root];
         MF_VEC_PUSH(&stack, ((Frame){root, 0}));
@@ -205,10 +242,19 @@ static void scanner_renumber(Scanner *s) {
     }
     for (uint32_t r = 0; r < s->g->entry_modules.len; r++)
         s->g->entry_modules.items[r] = new_id[s->g->entry_modules.items[r]];
+    for (uint32_t r = 0; r < s->g->plugin_modules.len; r++) {
+        uint32_t *p = &s->g->plugin_modules.items[r];
+        if (*p != MF_NONE) *p = new_id[*p];
+    }
     for (uint32_t i = 0; i < s->g->remote_refs.len; i++)
         s->g->remote_refs.items[i].from = new_id[s->g->remote_refs.items[i].from];
     for (uint32_t i = 0; i < s->g->shared_refs.len; i++)
         s->g->shared_refs.items[i].from = new_id[s->g->shared_refs.items[i].from];
+    for (uint32_t i = 0; i < s->g->runtime_refs.len; i++)
+        s->g->runtime_refs.items[i].from = new_id[s->g->runtime_refs.items[i].from];
+    for (uint32_t i = 0; i < s->cfg->shared.len; i++)
+        if (shared_roots[i] != MF_NONE) shared_roots[i] = new_id[shared_roots[i]];
+    free(roots.items);
     free(stack.items);
     free(order);
     free(new_id);
@@ -220,10 +266,119 @@ static int ref_cmp_remote(const void *pa, const void *pb) {
     return a->import < b->import ? -1 : a->import > b->import;
 }
 
+static int ref_cmp_at(const void *pa, const void *pb) {
+    const MfImportAt *a = pa, *b = pb;
+    if (a->from != b->from) return a->from < b->from ? -1 : 1;
+    return a->import < b->import ? -1 : a->import > b->import;
+}
+
 static int ref_cmp_shared(const void *pa, const void *pb) {
     const MfSharedRef *a = pa, *b = pb;
     if (a->from != b->from) return a->from < b->from ? -1 : 1;
     return a->import < b->import ? -1 : a->import > b->import;
+}
+
+static int cmp_str(const void *pa, const void *pb) {
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Fixes the share keys (MfShareKey) and, per shared import, its key and
+ * whether it is a consume point.
+ *
+ * An import of key K from a module inside K's own fallback (the static
+ * closure of the fallback, through plain imports and K's own imports) is not
+ * a consume point: it binds to the local copy like any import.  Consuming it
+ * would make the fallback wait for the negotiation of K, which may pick that
+ * very fallback: a package that imports itself by name would never load.
+ * Imports of other keys stay consume points everywhere. */
+static void share_keys_fix(Scanner *s, const uint32_t *shared_roots) {
+    MfGraph *g = s->g;
+    const MfConfig *cfg = s->cfg;
+    for (uint32_t i = 0; i < cfg->shared.len; i++) {
+        const MfShared *sh = &cfg->shared.items[i];
+        size_t n = strlen(sh->package);
+        if (!n || sh->package[n - 1] != '/') {
+            MfShareKey k = {mf_arena_strdup(g->arena, sh->package), i, sh->import ? shared_roots[i] : MF_NONE};
+            MF_VEC_PUSH(&g->share_keys, k);
+            for (uint32_t r = 0; r < g->shared_refs.len; r++)
+                if (g->shared_refs.items[r].shared == i) g->shared_refs.items[r].key = g->share_keys.len - 1;
+            continue;
+        }
+        /* A "/" key: one share key per subpath imported, sorted by name. */
+        MF_VEC(const char *) specs = {0};
+        for (uint32_t r = 0; r < g->shared_refs.len; r++) {
+            const MfSharedRef *ref = &g->shared_refs.items[r];
+            if (ref->shared == i) MF_VEC_PUSH(&specs, g->modules.items[ref->from]->imports.items[ref->import].specifier);
+        }
+        if (specs.len) qsort(specs.items, specs.len, sizeof(char *), cmp_str);
+        for (uint32_t j = 0; j < specs.len; j++) {
+            if (j && strcmp(specs.items[j], specs.items[j - 1]) == 0) continue;
+            MfShareKey k = {mf_arena_strdup(g->arena, specs.items[j]), i, MF_NONE};
+            for (uint32_t r = 0; r < g->shared_refs.len; r++) {
+                MfSharedRef *ref = &g->shared_refs.items[r];
+                const MfImportRecord *rec = &g->modules.items[ref->from]->imports.items[ref->import];
+                if (ref->shared != i || strcmp(rec->specifier, k.key) != 0) continue;
+                ref->key = g->share_keys.len;
+                if (k.fallback == MF_NONE && sh->import) k.fallback = rec->target;
+            }
+            MF_VEC_PUSH(&g->share_keys, k);
+        }
+        free(specs.items);
+    }
+
+    /* Consume points: every shared import but those inside their own key's
+     * fallback.  ref_at[first[m] + k]: the shared ref of record k of m. */
+    uint32_t n = g->modules.len, total = 0;
+    uint32_t *first = mf_xmalloc((n + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) first[i] = total, total += g->modules.items[i]->imports.len;
+    uint32_t *ref_at = mf_xmalloc((total + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < total; i++) ref_at[i] = MF_NONE;
+    for (uint32_t r = 0; r < g->shared_refs.len; r++)
+        ref_at[first[g->shared_refs.items[r].from] + g->shared_refs.items[r].import] = r;
+    uint32_t *seen = mf_xcalloc(n + 1, sizeof(uint32_t));
+    uint32_t *stack = mf_xmalloc((n + 1) * sizeof(uint32_t));
+    for (uint32_t k = 0; k < g->share_keys.len; k++) {
+        uint32_t root = g->share_keys.items[k].fallback, sp = 0;
+        if (root == MF_NONE || seen[root] == k + 1) continue;
+        seen[root] = k + 1;
+        stack[sp++] = root;
+        while (sp) {
+            const MfModule *m = g->modules.items[stack[--sp]];
+            for (uint32_t j = 0; j < m->imports.len; j++) {
+                const MfImportRecord *rec = &m->imports.items[j];
+                if (rec->target == MF_NONE || rec->kind == MF_IMPORT_DYNAMIC) continue;
+                uint32_t r = ref_at[first[m->index] + j];
+                if (r != MF_NONE) {
+                    if (g->shared_refs.items[r].key != k) continue; /* another key: a boundary */
+                    g->shared_refs.items[r].consume = false;
+                }
+                if (seen[rec->target] == k + 1) continue;
+                seen[rec->target] = k + 1;
+                stack[sp++] = rec->target;
+            }
+        }
+    }
+    free(stack);
+    free(seen);
+    free(ref_at);
+    free(first);
+}
+
+/* A runtime plugin written as a path without "./" ("src/plugin.js") means
+ * the file, as paths in the config do, not a package of that name. */
+static uint32_t scanner_plugin(Scanner *s, const char *spec) {
+    if (spec[0] != '.' && spec[0] != '/') {
+        char *file = mf_path_join(s->cfg->root, spec);
+        bool local = mf_file_exists(file);
+        free(file);
+        if (local) {
+            char *dotted = mf_xasprintf("./%s", spec);
+            uint32_t id = scanner_root(s, dotted, "the runtime plugin");
+            free(dotted);
+            return id;
+        }
+    }
+    return scanner_root(s, spec, "the runtime plugin");
 }
 
 MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
@@ -241,22 +396,53 @@ MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
     s.parsers = mf_xcalloc((size_t)mf_pool_threads(s.pool), sizeof(MfParser *));
     s.by_path = mf_map_new();
 
-    for (uint32_t i = 0; i < cfg->entries.len; i++) scanner_root(&s, cfg->entries.items[i].spec);
-    for (uint32_t i = 0; i < cfg->exposes.len; i++) scanner_root(&s, cfg->exposes.items[i].path);
+    /* entry_modules holds exactly one module per entry and expose, so a
+     * root that did not resolve (an error) is left out of it. */
+    uint32_t id;
+    for (uint32_t i = 0; i < cfg->entries.len; i++)
+        if ((id = scanner_root(&s, cfg->entries.items[i].spec, "the entry")) != MF_NONE)
+            MF_VEC_PUSH(&g->entry_modules, id);
+    for (uint32_t i = 0; i < cfg->exposes.len; i++)
+        if ((id = scanner_root(&s, cfg->exposes.items[i].path, "the entry")) != MF_NONE)
+            MF_VEC_PUSH(&g->entry_modules, id);
+    if (cfg->runtime_plugins.len && cfg->target == MF_TARGET_NODE) {
+        mf_log_add(log, MF_DIAG_ERROR, MF_MSG_CONFIG_VALUE, cfg->config_path, NULL, 0, 0, 0,
+                   "\"runtimePlugins\" are not supported for target \"node\" yet");
+        mf_log_note(log, "Runtime plugins belong to Module Federation, which runs on target \"web\" only.");
+    }
+    for (uint32_t i = 0; i < cfg->runtime_plugins.len; i++)
+        MF_VEC_PUSH(&g->plugin_modules, scanner_plugin(&s, cfg->runtime_plugins.items[i]));
+    /* Shared packages' fallbacks; a key ending in "/" has one per subpath,
+     * found through the imports (share_keys_fix). */
+    uint32_t *shared_roots = mf_xmalloc((cfg->shared.len + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < cfg->shared.len; i++) {
+        const MfShared *sh = &cfg->shared.items[i];
+        size_t n = strlen(sh->package);
+        shared_roots[i] = MF_NONE;
+        if (!sh->import || (n && sh->package[n - 1] == '/')) continue;
+        shared_roots[i] = scanner_root(&s, sh->import, "the shared package");
+        if (shared_roots[i] == MF_NONE)
+            mf_log_note(log, "A shared package is provided from the local copy; install it, or set "
+                             "\"import\": false in shared.%s to use only the version another app provides.",
+                        sh->package);
+    }
 
     /* Owner loop: each finished parse is merged and its imports queued. */
     for (ScanJob *job; (job = mf_pool_wait_one(s.pool));) {
         MfModule *m = job->module;
-        uint32_t id;
-        (void)mf_map_get(s.by_path, m->path, &id);
+        uint32_t from;
+        (void)mf_map_get(s.by_path, m->path, &from);
         mf_log_take(log, &m->log);
-        for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, id, m, k);
+        for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, from, m, k);
         free(job);
     }
     /* After this point no module is added: renumber into the stable order. */
-    scanner_renumber(&s);
+    scanner_renumber(&s, shared_roots);
     if (g->remote_refs.len) qsort(g->remote_refs.items, g->remote_refs.len, sizeof(MfRemoteRef), ref_cmp_remote);
     if (g->shared_refs.len) qsort(g->shared_refs.items, g->shared_refs.len, sizeof(MfSharedRef), ref_cmp_shared);
+    if (g->runtime_refs.len) qsort(g->runtime_refs.items, g->runtime_refs.len, sizeof(MfImportAt), ref_cmp_at);
+    share_keys_fix(&s, shared_roots);
+    free(shared_roots);
 
     int threads = mf_pool_threads(s.pool);
     mf_pool_free(s.pool);
@@ -276,6 +462,9 @@ void mf_graph_free(MfGraph *g) {
     free(g->entry_modules.items);
     free(g->remote_refs.items);
     free(g->shared_refs.items);
+    free(g->plugin_modules.items);
+    free(g->share_keys.items);
+    free(g->runtime_refs.items);
     mf_arena_free(g->arena);
     free(g);
 }

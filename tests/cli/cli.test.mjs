@@ -7,9 +7,9 @@
 // uses.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cleanup, diagnostics, fixture, mfbuild, parseJson, problems, repo, show } from '../lib/mfbuild.mjs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { cleanup, diagnostics, fixture, mfbuild, parseJson, problems, project, repo, show, tempDir } from '../lib/mfbuild.mjs';
 
 after(cleanup);
 
@@ -206,17 +206,41 @@ describe('commands that are not available yet', () => {
       assert.equal(r.stdout, '');
     });
   }
+});
 
-  test('build --json prints exactly one JSON object with ok:false', () => {
-    const r = mfbuild(['build', '--json'], { cwd: reactApp });
-    assert.equal(r.code, 2, show(r));
+describe('build: exit codes and --json', () => {
+  test('build --json prints exactly one JSON object: ok, outputs, diagnostics, timings', () => {
+    const out = join(tempDir('build-'), 'dist');
+    const r = mfbuild(['build', '--json', '--out', out], { cwd: reactApp });
+    assert.equal(r.code, 0, show(r));
+    const o = parseJson(r.stdout);
+    assert.equal(o.ok, true);
+    assert.ok(Array.isArray(o.diagnostics));
+    const entry = o.outputs.find((x) => x.kind === 'entry');
+    assert.ok(entry, r.stdout);
+    assert.match(entry.path, /main\.[0-9a-f]{8}\.js$/);
+    assert.equal(entry.name, 'main');
+    assert.equal(entry.size, statSync(join(out, basename(entry.path))).size);
+    assert.equal(typeof entry.gzip, 'number', 'production writes .gz siblings');
+    assert.deepEqual(Object.keys(o.timings), ['config', 'scan', 'link', 'chunk', 'emit']);
+  });
+
+  test('build errors: exit 1, ok:false with the diagnostics, nothing written', () => {
+    const dir = project({ 'src/index.js': 'require("./missing");\n' }, 'build-');
+    const r = mfbuild(['build', '--json', 'src/index.js'], { cwd: dir });
+    assert.equal(r.code, 1, show(r));
     const o = parseJson(r.stdout);
     assert.equal(o.ok, false);
-    assert.ok(Array.isArray(o.outputs));
-    assert.ok(Array.isArray(o.diagnostics));
-    assert.equal(o.diagnostics[0].id, 'not-available');
-    assert.equal(o.diagnostics[0].kind, 'error');
-    assert.match(r.stderr, /\[not-available\]/);
+    assert.deepEqual(o.outputs, []);
+    assert.equal(o.diagnostics[0].id, 'unresolved-import');
+    assert.match(r.stderr, /\[unresolved-import\]/);
+    assert.ok(!existsSync(join(dir, 'dist')));
+  });
+
+  test('build with nothing to build is a usage error (exit 2), still one JSON object', () => {
+    const r = mfbuild(['build', '--json'], { cwd: noConfig });
+    assert.equal(r.code, 2, show(r));
+    assert.equal(parseJson(r.stdout).ok, false);
   });
 });
 

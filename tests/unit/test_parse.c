@@ -376,7 +376,9 @@ TEST(parse_typescript_type_only) {
                         "export abstract class C2 {}\n"
                         "export function ov(a: string): void;\n"
                         "export function ov(a: any) {}\n"
-                        "export { type A as A2 };\n");
+                        "export { type A as A2 };\n"
+                        /* used as values, so TypeScript's elision keeps them */
+                        "console.log(D, x);\n");
     CHECK_INT(m->imports.len, 2);
     check_import(m, "t3", MF_IMPORT_STATIC);
     check_import(m, "t7", MF_IMPORT_REQUIRE);
@@ -420,7 +422,8 @@ TEST(parse_tsx) {
                         "import { type Props } from \"./types\";\n"
                         "import React from \"react\";\n"
                         "const id = <T,>(v: T): T => v;\n"
-                        "export const App = (p: Props) => <div>{p.x as string}</div>;\n");
+                        "export const App = (p: Props) => <div>{p.x as string}</div>;\n"
+                        "console.log(React.version);\n"); /* used: not elided */
     CHECK(find_import(m, "./types") == NULL);
     check_import(m, "react", MF_IMPORT_STATIC);
     CHECK(m->has_jsx);
@@ -748,5 +751,25 @@ TEST(parse_bom_and_hashbang) {
     m = parse("bin.js", "#!/usr/bin/env node\nrequire(\"./cli\");\n");
     CHECK_INT(m->log.diags.len, 0);
     check_import(m, "./cli", MF_IMPORT_REQUIRE);
+    mf_module_free(m);
+}
+
+/* tree-sitter-javascript rejects reserved words as JSX attribute names; such
+ * a file is read with the TSX grammar when that needs no TypeScript syntax. */
+TEST(parse_jsx_reserved_word_attributes_fall_back_to_tsx_grammar) {
+    MfModule *m = parse("reserved.jsx",
+                        "import h from './h';\n"
+                        "export const v = <label for=\"x\" class=\"y\">hi</label>;\n");
+    REQUIRE(m != NULL);
+    CHECK_INT(m->log.errors, 0);
+    CHECK(m->has_jsx);
+    CHECK(find_import(m, "./h") != NULL);
+    CHECK(m->edits.len > 0); /* transformed like any good file */
+    mf_module_free(m);
+
+    /* TypeScript syntax in a .js file stays an error, with the fallback or not. */
+    m = parse("typed.js", "const a: number = <div class=\"y\" />;\n");
+    REQUIRE(m != NULL);
+    CHECK(m->log.errors > 0);
     mf_module_free(m);
 }

@@ -1,0 +1,200 @@
+// mfbuild runtime core: module registry and chunk loading, per
+// docs/output-format.md. Emit writes `var __mf = (<this file>)(config);`
+// into entry chunks, so this is one ES2017 function expression (gzip size is
+// benchmarked; tools/embed.mjs ships it without comments and indentation).
+// On node, `require`/`__filename` are the entry chunk's own.
+// Federation and HMR plug into api.hooks, each a list of functions: ensure(id)
+// and start() return what to wait for (a promise or nothing) before e(id)
+// imports and before start runs the entry; module(module) runs before a
+// module function. asyncDeps is for federation's ensure hook.
+(function (config) {
+  'use strict';
+  var name = config.name;
+  var web = config.target != 'node';
+  var doc = web && typeof document != 'undefined' && document;
+  var nodeRequire = !web && typeof require == 'function' && require;
+  // chunks: chunk -> [files]; asyncDeps: module id -> [chunks] (for import());
+  // modules: id -> module function; cache: id -> { id, exports, loaded };
+  // namespaces: id -> [exports, its i() namespace]; installed: chunk -> true
+  // once its modules are registered; loading: chunk -> Promise, dropped on
+  // failure so that a retry reloads; stars: exports -> { key: the namespace
+  // that gave it, or 0 when ambiguous }.
+  var map = () => Object.create(null);
+  var chunks = Object.assign(map(), config.chunks);
+  var asyncDeps = Object.assign(map(), config.asyncDeps);
+  var modules = map();
+  var cache = map();
+  var namespaces = map();
+  var installed = map();
+  var loading = map();
+  var stars = new WeakMap();
+  var hooks = { ensure: [], start: [], module: [] };
+  var api = { hooks, modules, cache, asyncDeps, loadChunk, loadFile, register, r: req, i, d, s, e, start };
+  var has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  var all = (list, id) => Promise.all(list.map((hook) => hook(id)));
+  var script = doc && doc.currentScript;
+  var filename = nodeRequire && typeof __filename == 'string' && __filename;
+  api.u = web ? script ? script.src : doc ? doc.baseURI : ''
+    : filename ? nodeRequire('url').pathToFileURL(filename).href : '';
+  // The entry chunk's folder: a URL on web, a path on node (for require).
+  var base = (web ? api.u.replace(/[?#].*/, '') : filename || '').replace(/[^\\/]*$/, '');
+  var pp = config.publicPath;
+  api.p = pp == null || pp == 'auto' ? base : pp && pp.replace(/\/?$/, '/');
+
+  function register(more) {
+    Object.assign(modules, more);
+  }
+
+  // CommonJS require; cached before it runs, so a cycle gets partial exports.
+  // On node, ids of Node builtins (emit keeps their specifier) go to Node.
+  function req(id) {
+    if (cache[id]) return cache[id].exports;
+    if (!modules[id]) {
+      if (nodeRequire && nodeRequire('module').isBuiltin(id)) return nodeRequire(id);
+      var err = new Error('[mfbuild] Cannot find module "' + id + '" in app "' + name + '"' +
+        (asyncDeps[id] ? ': chunk "' + asyncDeps[id].join('", "') + '" is not loaded' : ''));
+      err.code = 'MODULE_NOT_FOUND';
+      throw err;
+    }
+    var module = cache[id] = { id, exports: {}, loaded: false };
+    try {
+      hooks.module.forEach((hook) => hook(module));
+      modules[id].call(module.exports, module, module.exports, req, api);
+    } catch (err) {
+      delete cache[id];
+      throw err;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
+  var getter = (o, k, get) => Object.defineProperty(o, k, { enumerable: true, configurable: true, get });
+  var mark = (o) => Object.defineProperty(
+    Object.defineProperty(o, '__esModule', { value: true }), Symbol.toStringTag, { value: 'Module' });
+
+  // ES import. CommonJS gets a namespace: its keys as getters, default = exports.
+  function i(id) {
+    var exports = req(id), ns = namespaces[id];
+    if (exports && exports.__esModule) return exports;
+    if (ns && ns[0] === exports) return ns[1];
+    ns = {};
+    Object.keys(Object(exports)).forEach((k) => k != 'default' && getter(ns, k, () => exports[k]));
+    ns.default = exports;
+    namespaces[id] = [exports, mark(ns)];
+    return ns;
+  }
+
+  function d(exports, getters) {
+    for (var k in getters) getter(exports, k, getters[k]);
+    return mark(exports);
+  }
+
+  // export *: the module's own keys win (d() ran first); a key that two
+  // stars give with different values is ambiguous and removed.
+  function s(exports, ns) {
+    var seen = stars.get(exports);
+    if (!seen) stars.set(exports, seen = map());
+    Object.keys(ns).forEach((k) => {
+      var prev = seen[k];
+      if (k == 'default') return;
+      if (prev === undefined) {
+        if (!has(exports, k)) {
+          getter(exports, k, () => ns[k]);
+          seen[k] = ns;
+        }
+      } else if (prev && prev != ns) {
+        // A binding still in its TDZ (a cycle) throws: keep the first star.
+        try {
+          if (prev[k] === ns[k]) return;
+        } catch (err) {
+          return;
+        }
+        delete exports[k];
+        seen[k] = 0;
+      }
+    });
+    return exports;
+  }
+
+  // import(): the ensure hooks load what `id` needs, then i(id).
+  function e(id) {
+    return all(hooks.ensure, id).then(() => i(id));
+  }
+  hooks.ensure.push((id) => asyncDeps[id] && Promise.all(asyncDeps[id].map((c) => loadChunk(c))));
+
+  function loadChunk(chunk) {
+    return loading[chunk] || (installed[chunk] ? Promise.resolve() : loading[chunk] = Promise.all(
+      (chunks[chunk] || []).map((file) => loadFile(file, chunk))
+    ).then(() => {
+      installed[chunk] = true;
+    }, (err) => {
+      delete loading[chunk];
+      throw err;
+    }));
+  }
+
+  // One emitted file (of `chunk`, if given): .js registers its modules,
+  // .css adds a stylesheet (web only).
+  function loadFile(file, chunk) {
+    var css = /\.css$/.test(file);
+    var url = (web ? api.p : base) + file;
+    return new Promise((resolve, reject) => {
+      if (!web) {
+        if (!css) {
+          var m = nodeRequire(url);
+          got(0, [m.id, m.modules]);
+        }
+        return resolve();
+      }
+      if (css && [].some.call(doc.querySelectorAll('link[rel=stylesheet]'),
+        (link) => link.href == url || link.getAttribute('href') == url)) return resolve();
+      var el = doc.createElement(css ? 'link' : 'script');
+      var timer = setTimeout(done, 12e4);
+      function done(event) {
+        clearTimeout(timer);
+        if (event && event.type == 'load') {
+          if (css || !chunk || installed[chunk]) return resolve();
+          reject('missing');
+        } else reject(event ? event.type : 'timeout');
+        // A retry inserts a new element.
+        el.remove();
+      }
+      el.onload = el.onerror = done;
+      if (css) el.rel = 'stylesheet';
+      el[css ? 'href' : 'src'] = url;
+      doc.head.appendChild(el);
+    }).catch((why) => {
+      var err = new Error('[mfbuild] Loading ' + file + (chunk ? ' (chunk "' + chunk + '")' : '') + ' of app "' + name +
+        '" failed (' + (why.code == 'MODULE_NOT_FOUND' ? 'missing' : why.message || why) + ': ' + url + ')');
+      err.name = 'ChunkLoadError';
+      err.cause = why;
+      throw err;
+    });
+  }
+
+  // Web chunks run `globalThis.__mfbuild_<name>.push([chunk, modules])`,
+  // maybe before this runtime exists. As in webpack's JSONP, each runtime
+  // chains to the previous push, so every runtime of the app sees each chunk.
+  function got(parentPush, item) {
+    if (parentPush) parentPush(item);
+    register(item[1]);
+    installed[item[0]] = true;
+  }
+  if (web) {
+    var queue = globalThis['__mfbuild_' + name] = globalThis['__mfbuild_' + name] || [];
+    queue.forEach(got.bind(null, 0));
+    queue.push = got.bind(null, queue.push.bind(queue));
+  }
+
+  // Always asynchronous: initial files and start hooks, then the entry. A
+  // failure is rethrown; on web it is logged too (Node prints it itself).
+  function start(id) {
+    return all(hooks.start).then(() => req(id)).catch((err) => {
+      if (web) console.error(err);
+      throw err;
+    });
+  }
+  hooks.start.push(() => Promise.all((config.initial || []).map((file) => loadFile(file))));
+
+  return api;
+})
