@@ -731,12 +731,7 @@ static void export_pattern_names(Walk *w, TSNode pat, int depth) {
 
 /* True when a specifier ({ type A }) carries the `type` modifier. */
 static bool has_type_modifier(const Walk *w, TSNode spec) {
-    uint32_t count = ts_node_child_count(spec);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_child(spec, i);
-        if (!ts_node_is_named(c) && kind_of(w, c) == NK_KW_TYPE) return true;
-    }
-    return false;
+    return mf_has_token(w->L, spec, NK_KW_TYPE);
 }
 
 /* `import { type A, type B } from "s"`: named imports only, all type-only.

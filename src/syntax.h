@@ -228,6 +228,17 @@ static inline TSNode mf_first_named(TSNode n) {
     return (TSNode){0};
 }
 
+/* True when `n` has an anonymous child token of kind `k` (a modifier such
+ * as the `type` of `import { type A }`). */
+static inline bool mf_has_token(const LangTable *L, TSNode n, NodeKind k) {
+    uint32_t count = ts_node_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode c = ts_node_child(n, i);
+        if (!ts_node_is_named(c) && mf_kind_of(L, c) == k) return true;
+    }
+    return false;
+}
+
 /* ---- transform passes ----------------------------------------------------
  * parse.c runs them, in this order, on a tree without syntax errors, after
  * the import records (including the implicit JSX runtime one) are final and

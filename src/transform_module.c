@@ -425,12 +425,7 @@ static bool statement_closed(W *w, TSNode n) {
 }
 
 static bool has_type_modifier(const W *w, TSNode spec) {
-    uint32_t count = ts_node_child_count(spec);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_child(spec, i);
-        if (!ts_node_is_named(c) && kind_of(w, c) == NK_KW_TYPE) return true;
-    }
-    return false;
+    return mf_has_token(w->L, spec, NK_KW_TYPE);
 }
 
 static void add_binding(W *w, TSNode local, BindingKind kind, TSNode imported) {

@@ -1486,12 +1486,7 @@ static bool namespace_export(Syn *s, TSNode n, const char *ns, Level *child) {
 /* ---- TypeScript: module syntax ------------------------------------------------ */
 
 static bool has_type_keyword(const Syn *s, TSNode n) {
-    uint32_t count = ts_node_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_child(n, i);
-        if (!ts_node_is_named(c) && kind_of(s, c) == NK_KW_TYPE) return true;
-    }
-    return false;
+    return mf_has_token(s->L, n, NK_KW_TYPE);
 }
 
 /* `{ type A, type B }`: named specifiers, all type-only. */

@@ -5,6 +5,8 @@
 // - The host renders both remotes' components: catalog's ProductList
 //   (lazy, by mf-manifest.json) and cart's CartButton (a static import, by
 //   remoteEntry.js); and again with the two URL forms swapped.
+// - Remotes deployed below sub-paths (a CDN layout) find their chunks
+//   next to their remoteEntry.js (publicPath "auto").
 // - One React: CartButton keeps state with useState inside the host's tree
 //   (a second React would throw "Invalid hook call"), and React's code is
 //   fetched once across the three origins.
@@ -25,7 +27,7 @@ import { assertBuilt, federatedApps, fetched, filesHolding } from '../lib/federa
 const REACT = 'react/cjs/react.production.min.js';
 const REACT_DOM = 'react-dom/cjs/react-dom.production.min.js';
 
-let browser, fed;
+let browser, fed, cdn;
 
 before(async () => {
   browser = await launchBrowser();
@@ -42,11 +44,17 @@ before(async () => {
       },
     },
   ]);
+  cdn = await federatedApps('example', [
+    { app: 'catalog', base: '/cdn/catalog/1.0.0/' },
+    { app: 'cart', base: '/cdn/cart/' },
+    { app: 'host', base: '/shop/' },
+  ]);
 });
 
 after(async () => {
   await browser?.close();
   await fed?.close();
+  await cdn?.close();
   cleanup();
 });
 
@@ -81,10 +89,10 @@ describe('the bundled example in Chromium (fixtures/example)', () => {
     }
     const { errors, requests, close } = await openShop(host.url);
     try {
-      assert.equal(count(requests, `${catalog.origin}/mf-manifest.json`), 1, `catalog's manifest fetched once:\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${catalog.origin}/remoteEntry.js`), 1, `catalog's entry loaded once (named by its manifest):\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${cart.origin}/remoteEntry.js`), 1, `cart's remoteEntry.js loaded once:\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${cart.origin}/mf-manifest.json`), 0, `cart is given by remoteEntry.js: no manifest fetched:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${catalog.url}mf-manifest.json`), 1, `catalog's manifest fetched once:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${catalog.url}remoteEntry.js`), 1, `catalog's entry loaded once (named by its manifest):\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${cart.url}remoteEntry.js`), 1, `cart's remoteEntry.js loaded once:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${cart.url}mf-manifest.json`), 0, `cart is given by remoteEntry.js: no manifest fetched:\n${requests.join('\n')}`);
       assert.deepEqual(errors, [], 'no console error, page error or failed request');
     } finally {
       await close();
@@ -96,10 +104,26 @@ describe('the bundled example in Chromium (fixtures/example)', () => {
     const { catalog, cart } = fed.apps;
     const { errors, requests, close } = await openShop(fed.apps['host-swapped'].url);
     try {
-      assert.equal(count(requests, `${catalog.origin}/mf-manifest.json`), 0, `catalog is given by remoteEntry.js:\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${catalog.origin}/remoteEntry.js`), 1, `catalog's remoteEntry.js loaded once:\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${cart.origin}/mf-manifest.json`), 1, `cart's manifest fetched once:\n${requests.join('\n')}`);
-      assert.equal(count(requests, `${cart.origin}/remoteEntry.js`), 1, `cart's entry loaded once:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${catalog.url}mf-manifest.json`), 0, `catalog is given by remoteEntry.js:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${catalog.url}remoteEntry.js`), 1, `catalog's remoteEntry.js loaded once:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${cart.url}mf-manifest.json`), 1, `cart's manifest fetched once:\n${requests.join('\n')}`);
+      assert.equal(count(requests, `${cart.url}remoteEntry.js`), 1, `cart's entry loaded once:\n${requests.join('\n')}`);
+      assert.deepEqual(errors, [], 'no console error, page error or failed request');
+    } finally {
+      await close();
+    }
+  });
+
+  test('remotes deployed below sub-paths load their chunks from there (publicPath "auto")', async () => {
+    assertBuilt(cdn.apps, assert);
+    const { errors, close } = await openShop(cdn.apps.host.url);
+    try {
+      for (const [app, base] of [['catalog', '/cdn/catalog/1.0.0/'], ['cart', '/cdn/cart/'], ['host', '/shop/']]) {
+        const paths = cdn.apps[app].server.requests;
+        assert.ok(paths.length > 1, `${app} served its files: ${paths.join(', ')}`);
+        assert.ok(paths.every((p) => p.startsWith(base) || p === '/favicon.ico'),
+          `every request to ${app} stays below ${base}:\n${paths.join('\n')}`);
+      }
       assert.deepEqual(errors, [], 'no console error, page error or failed request');
     } finally {
       await close();

@@ -55,7 +55,7 @@ before(async () => {
     { app: 'shell-loaded-first', from: 'shell', config: (cfg) => void (cfg.shareStrategy = 'loaded-first') },
   ]);
   // What a config service would answer: the remotes the shell learns about at run time.
-  const late = [{ name: 'late', entry: `${fed.apps.late.origin}/mf-manifest.json` }];
+  const late = [{ name: 'late', entry: `${fed.apps.late.url}mf-manifest.json` }];
   for (const shell of ['shell', 'shell-loaded-first']) {
     if (fed.apps[shell].build.code === 0) writeFileSync(join(fed.apps[shell].dist, 'remotes.json'), JSON.stringify(late));
   }
@@ -228,7 +228,7 @@ for (const [app, strategy] of [['shell', 'version-first'], ['shell-loaded-first'
       const { page, requests, close } = await openShell(app);
       try {
         const { late } = fed.apps;
-        assert.equal(fetched(requests, [`${late.origin}/mf-manifest.json`]).length, 0, 'late is not loaded before it is registered');
+        assert.equal(fetched(requests, [`${late.url}mf-manifest.json`]).length, 0, 'late is not loaded before it is registered');
         await page.click('#load-late');
         const hello = page.locator('#panel-late .hello');
         await page.locator('#panel-late .hello, #panel-late .error').first().waitFor({ timeout: 15_000 });
@@ -236,7 +236,7 @@ for (const [app, strategy] of [['shell', 'version-first'], ['shell-loaded-first'
         assert.equal(await textOf(page, '#panel-late .hello'), 'hello from late: off');
         await hello.click();
         await page.locator('#panel-late .hello', { hasText: 'hello from late: on' }).waitFor({ timeout: 5_000 });
-        assert.equal(fetched(requests, [`${late.origin}/mf-manifest.json`]).length, 1, `late's manifest fetched once:\n${requests.join('\n')}`);
+        assert.equal(fetched(requests, [`${late.url}mf-manifest.json`]).length, 1, `late's manifest fetched once:\n${requests.join('\n')}`);
         assert.equal(await page.evaluate(() => globalThis.__reactCopies?.size), 1, 'late uses the same React');
         await assertShellWorks(page);
       } finally {

@@ -8,7 +8,7 @@
 // known once the servers listen.  So every server starts first, on a port
 // the system picks, serving a dist/ folder that does not exist yet (files
 // are looked up per request); then each app's mfbuild.json is rewritten so
-// that every remote URL points at the origin of the app whose container
+// that every remote URL points at the server of the app whose container
 // `name` it names, and the apps are built.  A remote whose container no app
 // of the set provides points at a *stopped* remote: a port whose server was
 // started and closed again, so nothing listens there.
@@ -18,11 +18,15 @@ import { fixture, mfbuild, show, tempDir } from './mfbuild.mjs';
 import { listFiles } from './bundle.mjs';
 import { cors, startServer } from './server.mjs';
 
-/** `name@url` (or { name, entry }) with the URL's origin replaced. */
-function repoint(value, origins, stopped) {
+/**
+ * `name@url` (or { name, entry }) pointed at where container `name` is
+ * served (urls[name], ending with '/'), else at the stopped server: the
+ * URL's file name (mf-manifest.json, remoteEntry.js) and query are kept.
+ */
+function repoint(value, urls, stopped) {
   const rewrite = (name, url) => {
     const u = new URL(url);
-    return new URL(u.pathname + u.search, origins[name] ?? stopped).href;
+    return new URL(u.pathname.replace(/^.*\//, '') + u.search, urls[name] ?? `${stopped}/`).href;
   };
   if (typeof value === 'string') {
     const at = value.indexOf('@');
@@ -33,18 +37,21 @@ function repoint(value, origins, stopped) {
 
 /**
  * Builds and serves a set of apps.  `specs` is a list of
- * { app, from = app, config(cfg) }: the scratch copy of
- * fixtures/<group>/<from> is named <app>; config (optional) edits its
- * parsed mfbuild.json before the remote URLs are repointed (e.g. to rename
- * the container, or to switch a remote to the other URL form).
- * Returns { apps, stopped, close }: apps[app] is { dir, dist, url, origin,
- * server, config, build } (build: the mfbuild run, { code, stdout, stderr });
+ * { app, from = app, base = '/', config(cfg) }: the scratch copy of
+ * fixtures/<group>/<from> is named <app> and served below the URL path
+ * `base`; config (optional) edits its parsed mfbuild.json before the remote
+ * URLs are repointed (e.g. to rename the container, or to switch a remote
+ * to the other URL form).  `elsewhere` maps container names outside the
+ * set to the URL (ending with '/') to point them at instead of the
+ * stopped server.
+ * Returns { apps, stopped, close }: apps[app] is { dir, dist, url, server,
+ * config, build } (build: the mfbuild run, { code, stdout, stderr });
  * stopped is the origin where nothing listens.
  */
-export async function federatedApps(group, specs) {
+export async function federatedApps(group, specs, { elsewhere = {} } = {}) {
   const root = tempDir(`${group}-`);
   const apps = {};
-  for (const { app, from = app } of specs) {
+  for (const { app, from = app, base = '/' } of specs) {
     const dir = join(root, app);
     cpSync(fixture(group, from), dir, {
       recursive: true,
@@ -52,8 +59,8 @@ export async function federatedApps(group, specs) {
       filter: (src) => !/[\\/]dist$/.test(src), // a committed fixture may have been built by hand
     });
     const dist = join(dir, 'dist');
-    const server = await startServer(dist, { headers: cors });
-    apps[app] = { dir, dist, url: server.url, origin: new URL(server.url).origin, server };
+    const server = await startServer(dist, { headers: cors, base });
+    apps[app] = { dir, dist, url: server.url, server };
   }
   const gone = await startServer(root);
   const stopped = new URL(gone.url).origin;
@@ -64,12 +71,13 @@ export async function federatedApps(group, specs) {
     a.config = JSON.parse(readFileSync(join(a.dir, 'mfbuild.json'), 'utf8'));
     if (config) config(a.config);
   }
-  const origins = {};
-  for (const { app } of specs) origins[apps[app].config.name] ??= apps[app].origin;
+  const urls = {};
+  for (const { app } of specs) urls[apps[app].config.name] ??= apps[app].url;
+  for (const [name, url] of Object.entries(elsewhere)) urls[name] ??= url;
   for (const { app } of specs) {
     const a = apps[app];
     for (const alias of Object.keys(a.config.remotes ?? {})) {
-      a.config.remotes[alias] = repoint(a.config.remotes[alias], origins, stopped);
+      a.config.remotes[alias] = repoint(a.config.remotes[alias], urls, stopped);
     }
     writeFileSync(join(a.dir, 'mfbuild.json'), JSON.stringify(a.config, null, 2) + '\n');
     a.build = mfbuild(['build'], { cwd: a.dir, timeout: 120_000 });
@@ -91,7 +99,7 @@ export function assertBuilt(apps, assert) {
 }
 
 /**
- * URLs (origin + '/' + file) of the .js files of every app's dist/ whose
+ * URLs (the app's URL + file) of the .js files of every app's dist/ whose
  * text contains `needle` (e.g. 'react/cjs/react.production.min.js', the
  * module id of React's code): what a page may fetch to get that code.
  */
@@ -99,7 +107,7 @@ export function filesHolding(apps, needle) {
   const out = [];
   for (const a of Object.values(apps)) {
     for (const f of listFiles(a.dist)) {
-      if (f.endsWith('.js') && readFileSync(join(a.dist, f), 'utf8').includes(needle)) out.push(`${a.origin}/${f}`);
+      if (f.endsWith('.js') && readFileSync(join(a.dist, f), 'utf8').includes(needle)) out.push(a.url + f);
     }
   }
   return out;
