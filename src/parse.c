@@ -27,6 +27,7 @@
 #include "mfbuild.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1338,6 +1339,32 @@ static void parse_css(MfModule *m) {
         char c = s[i];
         if (c == '{') depth++;
         else if (c == '}' && depth > 0) depth--;
+        /* url(...) anywhere outside @import: a file next to the stylesheet
+         * (images, fonts) that emit copies and rewrites to its hashed name.
+         * Data URIs, remote and root-relative URLs and fragments stay. */
+        if ((c == 'u' || c == 'U') && n - i >= 4 && strncasecmp(s + i, "url(", 4) == 0 &&
+            (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '-' || s[i - 1] == '_'))) {
+            size_t a = css_skip_space(s, n, i + 4), b;
+            char *spec;
+            if (a < n && (s[a] == '"' || s[a] == '\'')) {
+                b = css_skip(s, n, a);
+                spec = css_string(m->arena, s, a, b);
+            } else {
+                b = a;
+                while (b < n && s[b] != ')' && !isspace((unsigned char)s[b])) b++;
+                spec = mf_arena_strndup(m->arena, s + a, b - a);
+            }
+            i = b;
+            if (!spec[0] || spec[0] == '/' || spec[0] == '#' || strchr(spec, ':')) continue;
+            /* CSS resolves "img/x.png" against the sheet, as css-loader does;
+             * "~pkg/x" is webpack's spelling of a package path. */
+            if (spec[0] == '~') spec++;
+            else if (spec[0] != '.') spec = mf_arena_printf(m->arena, "./%s", spec);
+            MfImportRecord r = {.kind = MF_IMPORT_STATIC, .specifier = spec, .start = (uint32_t)a,
+                                .end = (uint32_t)b, .target = MF_NONE};
+            MF_VEC_PUSH(&m->imports, r);
+            continue;
+        }
         if (c != '@' || depth != 0 || n - i < 7 || strncasecmp(s + i + 1, "import", 6) != 0) {
             i++;
             continue;
@@ -1364,6 +1391,10 @@ static void parse_css(MfModule *m) {
         } else {
             continue;
         }
+        /* As for url(): "a.css" is the sheet next door, "~pkg/x.css" a package. */
+        if (spec[0] == '~') spec++;
+        else if (spec[0] && spec[0] != '.' && spec[0] != '/' && !strchr(spec, ':'))
+            spec = mf_arena_printf(m->arena, "./%s", spec);
         MfImportRecord r = {.kind = MF_IMPORT_STATIC, .specifier = spec, .start = (uint32_t)a,
                             .end = (uint32_t)b, .target = MF_NONE};
         MF_VEC_PUSH(&m->imports, r);

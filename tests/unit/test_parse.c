@@ -721,10 +721,12 @@ TEST(parse_css_imports) {
                         "@import url( 'c.css' ) screen;\n"
                         ".x { background: url(d.png); content: \"@import 'no.css'\"; }\n");
     CHECK_INT(m->kind, MF_MOD_CSS);
-    REQUIRE(m->imports.len == 3);
-    CHECK_STR(m->imports.items[0].specifier, "a.css");
-    CHECK_STR(m->imports.items[1].specifier, "b.css");
-    CHECK_STR(m->imports.items[2].specifier, "c.css");
+    /* Relative to the sheet, as in CSS: "a.css" is "./a.css". */
+    REQUIRE(m->imports.len == 4);
+    CHECK_STR(m->imports.items[0].specifier, "./a.css");
+    CHECK_STR(m->imports.items[1].specifier, "./b.css");
+    CHECK_STR(m->imports.items[2].specifier, "./c.css");
+    CHECK_STR(m->imports.items[3].specifier, "./d.png"); /* url() outside @import */
     CHECK(m->source[m->imports.items[0].start] == '"');
     CHECK(m->source[m->imports.items[2].start] == '\'');
     const MfImportRecord *r = &m->imports.items[1];
@@ -771,5 +773,24 @@ TEST(parse_jsx_reserved_word_attributes_fall_back_to_tsx_grammar) {
     m = parse("typed.js", "const a: number = <div class=\"y\" />;\n");
     REQUIRE(m != NULL);
     CHECK(m->log.errors > 0);
+    mf_module_free(m);
+}
+
+/* url() in stylesheets: local files become import records (emit copies and
+ * renames them); data:, remote, root-relative and fragment URLs do not. */
+TEST(parse_css_url_references) {
+    MfModule *m = parse("sheet.css",
+                        ".a { background: url(./a.png) }\n"
+                        ".b { background: url( \"img/b.svg\" ) }\n"
+                        ".c { background: url(data:image/png;base64,AAA) url(https://x/y.png) }\n"
+                        ".d { background: url(/abs.png) url(#f) }\n"
+                        "@font-face { src: url('~pkg/font.woff2') }\n");
+    REQUIRE(m != NULL);
+    CHECK_INT(m->imports.len, 3);
+    const MfImportRecord *a = find_import(m, "./a.png");
+    const MfImportRecord *b = find_import(m, "./img/b.svg");
+    REQUIRE(a && b && find_import(m, "pkg/font.woff2"));
+    CHECK(memcmp(m->source + a->start, "./a.png", a->end - a->start) == 0);
+    CHECK(m->source[b->start] == '"' && m->source[b->end - 1] == '"');
     mf_module_free(m);
 }
