@@ -210,7 +210,15 @@
   // Protocol 4, step 3: [entry URL, global name] from the manifest.
   function manifest(r) {
     var url = r.entry;
-    return (r.m ? Promise.resolve(r.m) : retry(() => run('fetch', [url, {}]).then((res) => res || G.fetch(url)).then((res) => {
+    // A server that accepts and never answers must fail like a script
+    // timeout does, or version-first startup would wait forever.
+    var fetch20 = () => {
+      var ctl = typeof AbortController == 'function' && new AbortController(), t;
+      return Promise.race([G.fetch(url, ctl ? { signal: ctl.signal } : {}), new Promise((_, rej) => {
+        t = setTimeout(() => (ctl && ctl.abort(), rej(Error('timeout fetching ' + url))), 2e4);
+      })]).then((res) => (clearTimeout(t), res), (err) => (clearTimeout(t), Promise.reject(err)));
+    };
+    return (r.m ? Promise.resolve(r.m) : retry(() => run('fetch', [url, {}]).then((res) => res || fetch20()).then((res) => {
       if (!res.ok) throw Error('HTTP ' + res.status);
       return res.json();
     }))).then((m) => {
@@ -226,11 +234,15 @@
     });
   }
 
-  // A classic script that defines globalThis[g]; an existing global is used
-  // as it is, and a load in flight (by any mfbuild runtime) is shared.
+  // A classic script that defines globalThis[g]; an existing container is
+  // used as it is, and a load in flight (by any mfbuild runtime) is shared.
+  // Only an object with get and init is a container: an element whose id is
+  // the remote's name also appears as window[name] (protocol gotcha 1), and
+  // the script's top-level var replaces it.
+  var isC = (c) => c && typeof c.get == 'function' && typeof c.init == 'function';
   function script(url, g) {
     var k = g + ' ' + url;
-    return G[g] ? Promise.resolve(G[g]) : loads[k] || (loads[k] = new Promise((res, rej) => {
+    return isC(G[g]) ? Promise.resolve(G[g]) : loads[k] || (loads[k] = new Promise((res, rej) => {
       if (!doc) throw Error('remote entries load only in a browser');
       var el = doc.createElement('script'), t = setTimeout(done, 2e4);
       function done(ev) {
@@ -238,8 +250,8 @@
         el.onload = el.onerror = null;
         el.remove();
         delete loads[k];
-        if (ev && ev.type == 'load' && G[g]) res(G[g]);
-        else rej(Error((ev ? ev.type == 'load' ? 'no global ' + q(g) + ' after loading ' : 'script error loading ' : 'timeout loading ') + url));
+        if (ev && ev.type == 'load' && isC(G[g])) res(G[g]);
+        else rej(Error((ev ? ev.type == 'load' ? 'no container ' + q(g) + ' (an object with get and init) after loading ' : 'script error loading ' : 'timeout loading ') + url));
       }
       el.onload = el.onerror = done;
       el.src = url;
@@ -268,7 +280,10 @@
     var go = () => container(r).then((c) => c.get(expose)).then((f) => f());
     var fail = (error) => run('errorLoadRemote', [{ id, error, from, lifecycle: error && error.lc || 'onLoad', remote: r, expose }]).then((x) => {
       if (x && x.metaData && error.lc == 'afterResolve') return (r.m = x, go().catch(fail));
-      if (!x) throw r ? E('Failed to load remote ' + q(r.name) + ' (' + r.entry + ') for ' + q(id) + ': ' + why(error), error) : error;
+      // Our own negotiation errors already name everything; load failures
+      // get the remote, its URL and the import that needed it.
+      if (!x) throw r && !/^\[mfbuild\]/.test(why(error)) ?
+        E('Failed to load remote ' + q(r.name) + ' (' + r.entry + ') for ' + q(id) + ': ' + why(error), error) : error;
       return typeof x == 'function' ? x() : x;
     });
     return once(loaded, spec, () => share().then(() => run('beforeRequest', [{ id, options: {} }], 1)).then((a) => {

@@ -64,24 +64,31 @@ const count = (requests, url) => fetched(requests, [url]).length;
 /** Opens a host and checks that it renders its own header and both remotes' components. */
 async function openShop(url) {
   const watched = await watchPage(browser);
-  const { page } = watched;
-  await page.goto(url);
-  await page.locator('h1.header').waitFor({ timeout: 15_000 });
-  assert.equal(await page.locator('h1.header').textContent(), 'mfbuild example shop');
-  const button = page.locator('button.cart-button');
-  await button.waitFor({ timeout: 15_000 });
-  assert.equal((await button.textContent()).replace(/\s+/g, ' '), 'Add to cart (0)');
-  await page.locator('ul.products li').nth(2).waitFor({ timeout: 15_000 });
-  assert.deepEqual(
-    (await page.locator('ul.products li').allTextContents()).map((t) => t.replace(/\s+/g, ' ')),
-    ['Teapot — $24.00', 'Kettle — $39.00', 'Mug — $9.00'],
-  );
+  const { page, errors } = watched;
+  page.setDefaultTimeout(10_000);
+  try {
+    await page.goto(url);
+    await page.locator('h1.header').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('h1.header').textContent(), 'mfbuild example shop');
+    const button = page.locator('button.cart-button');
+    await button.waitFor({ timeout: 15_000 });
+    assert.equal((await button.textContent()).replace(/\s+/g, ' '), 'Add to cart (0)');
+    await page.locator('ul.products li').nth(2).waitFor({ timeout: 15_000 });
+    assert.deepEqual(
+      (await page.locator('ul.products li').allTextContents()).map((t) => t.replace(/\s+/g, ' ')),
+      ['Teapot — $24.00', 'Kettle — $39.00', 'Mug — $9.00'],
+    );
+  } catch (err) {
+    await watched.close();
+    err.message += `\n--- page errors ---\n${errors.join('\n')}`;
+    throw err;
+  }
   return watched;
 }
 
 describe('the bundled example in Chromium (fixtures/example)', () => {
   test('the host renders both remotes: catalog by mf-manifest.json, cart by remoteEntry.js', async () => {
-    assertBuilt(fed.apps, assert);
+    assertBuilt(fed.apps);
     const { catalog, cart, host } = fed.apps;
     for (const remote of [catalog, cart]) {
       assert.ok(existsSync(join(remote.dist, 'remoteEntry.js')), `${remote.dist}/remoteEntry.js`);
@@ -100,7 +107,7 @@ describe('the bundled example in Chromium (fixtures/example)', () => {
   });
 
   test('the URL forms swapped: catalog by remoteEntry.js, cart by mf-manifest.json', async () => {
-    assertBuilt(fed.apps, assert);
+    assertBuilt(fed.apps);
     const { catalog, cart } = fed.apps;
     const { errors, requests, close } = await openShop(fed.apps['host-swapped'].url);
     try {
@@ -115,7 +122,7 @@ describe('the bundled example in Chromium (fixtures/example)', () => {
   });
 
   test('remotes deployed below sub-paths load their chunks from there (publicPath "auto")', async () => {
-    assertBuilt(cdn.apps, assert);
+    assertBuilt(cdn.apps);
     const { errors, close } = await openShop(cdn.apps.host.url);
     try {
       for (const [app, base] of [['catalog', '/cdn/catalog/1.0.0/'], ['cart', '/cdn/cart/'], ['host', '/shop/']]) {
@@ -131,7 +138,7 @@ describe('the bundled example in Chromium (fixtures/example)', () => {
   });
 
   test("one React: cart's useState works inside the host's tree and React is fetched once", async () => {
-    assertBuilt(fed.apps, assert);
+    assertBuilt(fed.apps);
     const { page, errors, requests, close } = await openShop(fed.apps.host.url);
     try {
       const button = page.locator('button.cart-button');

@@ -37,7 +37,7 @@ after(async () => {
 });
 
 test('a remote whose manifest never answers: the host starts, the rest works, its panel falls back', async () => {
-  assertBuilt(fed.apps, assert);
+  assertBuilt(fed.apps);
   const { page, messages, close } = await watchPage(browser);
   const within = async (what, wait) => {
     try {

@@ -72,7 +72,7 @@ after(async () => {
  * panel has settled (rendered its module, its fallback or a stand-in).
  */
 async function openShell(app) {
-  assertBuilt(fed.apps, assert);
+  assertBuilt(fed.apps);
   const watched = await watchPage(browser);
   const { page, errors } = watched;
   page.setDefaultTimeout(10_000);

@@ -12,6 +12,7 @@
 // `name` it names, and the apps are built.  A remote whose container no app
 // of the set provides points at a *stopped* remote: a port whose server was
 // started and closed again, so nothing listens there.
+import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, mfbuild, show, tempDir } from './mfbuild.mjs';
@@ -44,19 +45,19 @@ function repoint(value, urls, stopped) {
  * to the other URL form).  `elsewhere` maps container names outside the
  * set to the URL (ending with '/') to point them at instead of the
  * stopped server.
- * Returns { apps, stopped, close }: apps[app] is { dir, dist, url, server,
- * config, build } (build: the mfbuild run, { code, stdout, stderr });
- * stopped is the origin where nothing listens.
+ * Returns { apps, close }: apps[app] is { dir, dist, url, server, config,
+ * build } (build: the mfbuild run, { code, stdout, stderr }).
  */
 export async function federatedApps(group, specs, { elsewhere = {} } = {}) {
   const root = tempDir(`${group}-`);
   const apps = {};
   for (const { app, from = app, base = '/' } of specs) {
     const dir = join(root, app);
-    cpSync(fixture(group, from), dir, {
+    const src = fixture(group, from);
+    cpSync(src, dir, {
       recursive: true,
       verbatimSymlinks: true,
-      filter: (src) => !/[\\/]dist$/.test(src), // a committed fixture may have been built by hand
+      filter: (p) => p !== join(src, 'dist'), // left by a build by hand (`make example`)
     });
     const dist = join(dir, 'dist');
     const server = await startServer(dist, { headers: cors, base });
@@ -84,7 +85,6 @@ export async function federatedApps(group, specs, { elsewhere = {} } = {}) {
   }
   return {
     apps,
-    stopped,
     close: async () => {
       for (const a of Object.values(apps)) await a.server.close();
     },
@@ -92,7 +92,7 @@ export async function federatedApps(group, specs, { elsewhere = {} } = {}) {
 }
 
 /** Asserts that every app of the set built (message: the failed build's output). */
-export function assertBuilt(apps, assert) {
+export function assertBuilt(apps) {
   for (const [app, a] of Object.entries(apps)) {
     assert.equal(a.build.code, 0, `mfbuild build of ${app}:\n${show(a.build)}`);
   }

@@ -681,6 +681,18 @@ return __mf.container;
         assert.deepEqual(p.appended.map((el) => el.src), ['http://shared.test/remoteEntry.js']);
       });
 
+      test('a global that is not a container (an element with the remote\'s id) is replaced by loading the script', async () => {
+        const p = page();
+        p.ctx.clash = { tagName: 'DIV', id: 'clash' }; // what window.clash is for <div id="clash">
+        p.ctx.T.clash = fakeRemote(p, 'clash', { modules: { './C': { c: 1 } } });
+        p.files['http://clash.test/remoteEntry.js'] = 'globalThis.clash = T.clash;';
+        const mf = host(p, { shareStrategy: 'loaded-first', remotes: { clash: { name: 'clash', entry: 'http://clash.test/remoteEntry.js' } } },
+          { 'src/index.js': () => {} });
+        await mf.start('src/index.js');
+        assert.equal((await mf.e('mf-remote/clash/C')).c, 1);
+        assert.deepEqual(p.appended.map((el) => el.src), ['http://clash.test/remoteEntry.js']);
+      });
+
       describe('manifests (protocol 3.1, 4)', () => {
         const manifest = (metaData) => ({
           id: 'catalog', name: 'catalog',
