@@ -54,6 +54,8 @@ LIB_OBJS += $(GEN_OBJS)
 
 DEPS_STAMP := $(BUILD)/.apt-deps
 NPM_STAMP := node_modules/.package-lock.json
+# Peer bundlers for tests/interop (webpack, Rspack, MF 2.0), pinned by their own lock.
+INTEROP_STAMP := tests/interop/node_modules/.package-lock.json
 
 .PHONY: all test asan example serve-example clean deps test-deps unit
 all: $(BUILD)/mfbuild
@@ -76,7 +78,7 @@ $(DEPS_STAMP):
 	fi
 	@touch $@
 
-test-deps: $(DEPS_STAMP)
+test-deps: $(DEPS_STAMP) $(INTEROP_STAMP)
 	@missing=""; for p in $(APT_TEST_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -92,6 +94,11 @@ test-deps: $(DEPS_STAMP)
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "mfbuild needs Node >= 20.19 with npm (see README)"; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(INTEROP_STAMP): tests/interop/package.json tests/interop/package-lock.json
+	@command -v npm >/dev/null || { echo "the tests need Node >= 20.19 with npm (see README)"; exit 1; }
+	cd tests/interop && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 deps: $(DEPS_STAMP) $(NPM_STAMP)
