@@ -12,6 +12,7 @@
 #include "mfbuild.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +522,14 @@ static int cmd_not_available(const Cli *cli) {
 int main(int argc, char **argv) {
     Cli cli = {.color = MF_COLOR_AUTO};
     MfLog log = {0};
+#ifdef M_TOP_PAD
+    /* The workers' malloc arenas grow a few pages at a time with mprotect()
+     * while tree-sitter builds each file's tree, and shrink again when it is
+     * freed: ~3000 system calls for a 1000-module build.  Growing them by
+     * 16 MB at a time only reserves address space (pages are touched as
+     * before). */
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
     if (!parse_args(argc, argv, &cli, &log)) {
         mf_log_print(&log, NULL, cli.color);
         fprintf(stderr, "Run `mfbuild --help` for usage.\n");

@@ -151,6 +151,7 @@ void mf_parser_free(MfParser *p) {
         if (p->langs[i].parser) ts_parser_delete(p->langs[i].parser);
         free(p->langs[i].kind);
     }
+    free(p->flat.items);
     free(p);
 }
 
@@ -310,7 +311,10 @@ typedef struct Walk {
     const MfConfig *cfg; /* may be NULL */
     const LangTable *L;
     const char *src;
-    TSTreeCursor cursor;
+    TSTreeCursor cursor;    /* the walk's position in a tree with errors */
+    const MfFlatNode *flat; /* the walk's nodes in a tree without (then `at`) */
+    uint32_t flat_len;
+    const MfFlatNode *at;
     MF_VEC(Level) levels;
     bool tree_has_error;
     uint32_t first_jsx;
@@ -332,6 +336,15 @@ static inline NodeKind kind_of(const Walk *w, TSNode n) {
 
 static inline TSNode field(const Walk *w, TSNode n, int f) {
     return mf_field(w->L, n, f);
+}
+
+/* The walk's current node and its field, from the flattened tree or the
+ * cursor. */
+static inline TSNode cur_node(const Walk *w) {
+    return w->at ? w->at->node : ts_tree_cursor_current_node(&w->cursor);
+}
+static inline TSFieldId cur_field(const Walk *w) {
+    return w->at ? w->at->field : ts_tree_cursor_current_field_id(&w->cursor);
 }
 
 static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
@@ -1042,7 +1055,7 @@ static void visit_identifier(Walk *w, TSNode n, uint32_t depth) {
     uint8_t bit = commonjs_name(w, n);
     if (!bit) return;
     Level *lv = &w->levels.items[depth];
-    TSFieldId f = ts_tree_cursor_current_field_id(&w->cursor);
+    TSFieldId f = cur_field(w);
     const TSFieldId *fid = w->L->field;
     /* A parameter binding: visible to the function's later children (its
      * body), which share the level the binding is recorded in. */
@@ -1057,10 +1070,10 @@ static void visit_identifier(Walk *w, TSNode n, uint32_t depth) {
     if (bit != SHADOW_REQUIRE && !(lv->shadow & bit)) w->m->uses_commonjs = true;
 }
 
-/* Visits the cursor's node at `depth`.  Returns whether to walk its
+/* Visits the walk's node at `depth`.  Returns whether to walk its
  * children, with their context in *child. */
 static bool visit(Walk *w, uint32_t depth, Level *child) {
-    TSNode n = ts_tree_cursor_current_node(&w->cursor);
+    TSNode n = cur_node(w);
     const Level lv = w->levels.items[depth];
     NodeKind k = kind_of(w, n);
     *child = (Level){.shadow_target = -1, .shadow = lv.shadow, .in_error = lv.in_error};
@@ -1074,7 +1087,7 @@ static bool visit(Walk *w, uint32_t depth, Level *child) {
     }
     bool dead = lv.dead || k == NK_TYPE;
     if (!dead && (lv.only_field || lv.dead_field)) {
-        TSFieldId f = ts_tree_cursor_current_field_id(&w->cursor);
+        TSFieldId f = cur_field(w);
         dead = (lv.only_field && f != lv.only_field) || (lv.dead_field && f == lv.dead_field);
     }
     if (dead) {
@@ -1140,9 +1153,23 @@ static bool visit(Walk *w, uint32_t depth, Level *child) {
 }
 
 static void walk_tree(Walk *w, TSNode root) {
-    w->cursor = ts_tree_cursor_new(root);
     MF_VEC_PUSH(&w->levels, ((Level){.shadow_target = -1,
                                       .shadow = module_level_declarations(w, root)}));
+    if (!w->tree_has_error) {
+        /* The common case walks the flattened tree; a tree with errors
+         * keeps a cursor, which error reporting copies to find the token
+         * after an error. */
+        Level child;
+        MF_FLAT_WALK(w->flat, w->flat_len, i, depth, (w->at = &w->flat[i], visit(w, depth, &child)), {
+            if (depth == w->levels.len) MF_VEC_PUSH(&w->levels, child);
+            else w->levels.items[depth] = child;
+        });
+        w->at = NULL;
+        free(w->levels.items);
+        w->levels.items = NULL;
+        return;
+    }
+    w->cursor = ts_tree_cursor_new(root);
     uint32_t depth = 0;
     for (;;) {
         Level child;
@@ -1217,9 +1244,10 @@ static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
             ts_tree_delete(retry);
         }
     }
+    mf_flat_tree_build(&p->flat, root);
     Walk w = {
         .m = m, .cfg = opts ? opts->cfg : NULL, .L = L, .src = m->source,
-        .tree_has_error = ts_node_has_error(root),
+        .flat = p->flat.items, .flat_len = p->flat.len, .tree_has_error = ts_node_has_error(root),
     };
     walk_tree(&w, root);
     /* Never let an error pass unreported. */
@@ -1253,7 +1281,7 @@ static void parse_script(MfParser *p, MfModule *m, const MfParseOptions *opts) {
      * transform_module.c deletes whole). */
     if (w.syntax_errors == 0 && w.dropped_errors == 0 && w.cfg) {
         MfTransform t = {
-            .m = m, .cfg = w.cfg, .L = L, .root = root,
+            .m = m, .cfg = w.cfg, .L = L, .root = root, .flat = p->flat.items, .flat_len = p->flat.len,
             .typescript = m->lang == MF_LANG_TS || m->lang == MF_LANG_TSX,
         };
         mf_transform_module(&t);

@@ -101,7 +101,7 @@ const char *mf_import_kind_name(MfImportKind k) {
 /* The resolver and its caches                                             */
 /* ---------------------------------------------------------------------- */
 
-enum { K_NONE, K_FILE, K_DIR };
+enum { K_NONE, K_FILE, K_DIR, K_MASK = 3, K_LINK = 4 };
 
 /* One "./file" key of a package's `browser` object, prepared on first use. */
 typedef struct {
@@ -202,25 +202,52 @@ void mf_resolver_free(MfResolver *r) {
     free(r);
 }
 
-/* stat() once per path per build. */
-static int kind_of(MfResolver *r, const char *path) {
+/* The kind of a path (K_FILE, K_DIR or K_NONE, after symlinks) with K_LINK
+ * set when the path itself is a symlink; lstat() once per path per build,
+ * stat() too for a symlink. */
+static uint32_t kind_bits(MfResolver *r, const char *path) {
     uint32_t k;
-    if (mf_map_get(r->stat_map, path, &k)) return (int)k;
+    if (mf_map_get(r->stat_map, path, &k)) return k;
     struct stat st;
     k = K_NONE;
-    if (stat(path, &st) == 0) k = S_ISDIR(st.st_mode) ? K_DIR : S_ISREG(st.st_mode) ? K_FILE : K_NONE;
+    if (lstat(path, &st) == 0) {
+        bool link = S_ISLNK(st.st_mode);
+        if (!link || stat(path, &st) == 0) k = S_ISDIR(st.st_mode) ? K_DIR : S_ISREG(st.st_mode) ? K_FILE : K_NONE;
+        if (link) k |= K_LINK;
+    }
     mf_map_put(r->stat_map, path, k);
-    return (int)k;
+    return k;
 }
+
+static int kind_of(MfResolver *r, const char *path) { return (int)(kind_bits(r, path) & K_MASK); }
 
 static bool is_file(MfResolver *r, const char *path) { return kind_of(r, path) == K_FILE; }
 static bool is_dir(MfResolver *r, const char *path) { return kind_of(r, path) == K_DIR; }
 
-/* Real path (arena), cached; NULL when the path does not exist. */
+static bool is_root_dir(const char *dir) { return dir[0] == '/' && dir[1] == 0; }
+
+/* Real path (arena), cached; NULL when the path does not exist.
+ *
+ * realpath() readlink()s every component of the path, about ten system
+ * calls per module of a deep source tree, all on the owner thread.  When
+ * the last component is a plain name that is no symlink, the real path is
+ * the folder's real path (cached: siblings share it) plus that name, which
+ * takes no system call when kind_bits() has seen the path already. */
 static const char *real_of(MfResolver *r, const char *path) {
     uint32_t i;
     if (mf_map_get(r->real_map, path, &i)) return i == MF_NONE ? NULL : r->reals.items[i];
-    char *real = mf_path_realpath(path);
+    char *real = NULL;
+    const char *slash = strrchr(path, '/');
+    uint32_t k;
+    if (path[0] == '/' && slash && slash != path && slash[1] && strcmp(slash + 1, ".") != 0 &&
+        strcmp(slash + 1, "..") != 0 && ((k = kind_bits(r, path)) & K_MASK) != K_NONE && !(k & K_LINK)) {
+        char *dir = mf_xstrndup(path, (size_t)(slash - path));
+        const char *real_dir = real_of(r, dir);
+        free(dir);
+        if (real_dir) real = mf_xasprintf("%s/%s", is_root_dir(real_dir) ? "" : real_dir, slash + 1);
+    } else {
+        real = mf_path_realpath(path);
+    }
     i = MF_NONE;
     if (real) {
         i = r->reals.len;
@@ -230,8 +257,6 @@ static const char *real_of(MfResolver *r, const char *path) {
     mf_map_put(r->real_map, path, i);
     return i == MF_NONE ? NULL : r->reals.items[i];
 }
-
-static bool is_root_dir(const char *dir) { return dir[0] == '/' && dir[1] == 0; }
 
 static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 

@@ -16,7 +16,7 @@
  * ";" when the statement before could continue into it.
  *
  * References are found by scope analysis, in one iterative walk of the tree
- * (a cursor and a per-depth context stack, as parse.c: deep nesting cannot
+ * (parse.c's flattened tree and a per-depth context stack: deep nesting cannot
  * overflow the C stack).  Only a handful of names matter — the module's
  * import bindings and the roots of `define` keys — so the walk records just
  * their declarations (per scope) and references (with the innermost scope);
@@ -182,7 +182,7 @@ struct MfBindings {
     uint32_t cjs_names[3];      /* Names of module, exports, require (ES modules) */
     uint32_t mf_name;           /* Name of __mf */
     /* the walk */
-    TSTreeCursor cursor;
+    const MfFlatNode *at;       /* the node visited, in t->flat */
     MF_VEC(Level) levels;
     MF_VEC(Scope) scopes;
     MF_VEC(Decl) decls;
@@ -199,7 +199,7 @@ static inline Str node_str(const W *w, TSNode n) {
     return (Str){w->src + nstart(n), nend(n) - nstart(n)};
 }
 static inline bool field_is(W *w, int f) {
-    TSFieldId id = ts_tree_cursor_current_field_id(&w->cursor);
+    TSFieldId id = w->at->field;
     return id && id == w->L->field[f];
 }
 
@@ -917,10 +917,10 @@ static bool continues(W *w, TSNode prev) {
     return !statement_closed(w, prev);
 }
 
-/* Visits the cursor's node; returns whether to walk its children, whose
+/* Visits the walk's node; returns whether to walk its children, whose
  * context goes to *child. */
 static bool visit(W *w, uint32_t depth, Level *child) {
-    TSNode n = ts_tree_cursor_current_node(&w->cursor);
+    TSNode n = w->at->node;
     NodeKind k = kind_of(w, n);
     Level *lv = &w->levels.items[depth];
     TSNode prev = lv->prev;
@@ -1070,28 +1070,16 @@ static bool visit(W *w, uint32_t depth, Level *child) {
 }
 
 static void walk(W *w) {
-    w->cursor = ts_tree_cursor_new(w->t->root);
     new_scope(w, NONE);
     MF_VEC_PUSH(&w->levels, ((Level){.special = NONE, .stmt_start = NONE, .pkind = NK_NONE,
                                      .role = R_EXPR}));
-    uint32_t depth = 0;
-    for (;;) {
-        Level child;
-        if (visit(w, depth, &child) && ts_tree_cursor_goto_first_child(&w->cursor)) {
-            depth++;
-            if (depth == w->levels.len) MF_VEC_PUSH(&w->levels, child);
-            else w->levels.items[depth] = child;
-            continue;
-        }
-        for (;;) {
-            if (depth == 0) goto done;
-            if (ts_tree_cursor_goto_next_sibling(&w->cursor)) break;
-            ts_tree_cursor_goto_parent(&w->cursor);
-            depth--;
-        }
-    }
-done:
-    ts_tree_cursor_delete(&w->cursor);
+    const MfFlatNode *nodes = w->t->flat;
+    Level child;
+    MF_FLAT_WALK(nodes, w->t->flat_len, i, depth, (w->at = &nodes[i], visit(w, depth, &child)), {
+        if (depth == w->levels.len) MF_VEC_PUSH(&w->levels, child);
+        else w->levels.items[depth] = child;
+    });
+    w->at = NULL;
 }
 
 /* ---- resolution and elision -------------------------------------------------- */

@@ -79,7 +79,6 @@ typedef struct Syn {
     const LangTable *L;
     const char *src;
     bool ts;
-    TSTreeCursor cursor;
     MF_VEC(Level) levels;
     /* JSX, set up at the first element */
     bool jsx_ready;
@@ -1537,7 +1536,7 @@ static bool is_type_only_import(Syn *s, TSNode n) {
 
 /* ---- the walk ------------------------------------------------------------------- */
 
-/* Visits node `n` (the cursor's) at `depth`; returns whether to walk its
+/* Visits node `n` (the walk's) at `depth`; returns whether to walk its
  * children, with their context in *child. */
 static bool visit(Syn *s, TSNode n, uint32_t depth, Level *child) {
     const Level lv = s->levels.items[depth];
@@ -1646,27 +1645,14 @@ void mf_transform_syntax(MfTransform *t) {
     Syn s = {
         .t = t, .m = m, .cfg = t->cfg, .L = t->L, .src = m->source, .ts = t->typescript,
     };
-    s.cursor = ts_tree_cursor_new(t->root);
     MF_VEC_PUSH(&s.levels, ((Level){0}));
-    uint32_t depth = 0;
-    for (;;) {
-        TSNode n = ts_tree_cursor_current_node(&s.cursor);
-        Level child = {.parent = n};
-        if (visit(&s, n, depth, &child) && ts_tree_cursor_goto_first_child(&s.cursor)) {
-            depth++;
-            if (depth == s.levels.len) MF_VEC_PUSH(&s.levels, child);
-            else s.levels.items[depth] = child;
-            continue;
-        }
-        for (;;) {
-            if (depth == 0) goto done;
-            if (ts_tree_cursor_goto_next_sibling(&s.cursor)) break;
-            ts_tree_cursor_goto_parent(&s.cursor);
-            depth--;
-        }
-    }
-done:
-    ts_tree_cursor_delete(&s.cursor);
+    const MfFlatNode *nodes = t->flat;
+    Level child;
+    MF_FLAT_WALK(nodes, t->flat_len, i, depth,
+                 (child = (Level){.parent = nodes[i].node}, visit(&s, nodes[i].node, depth, &child)), {
+                     if (depth == s.levels.len) MF_VEC_PUSH(&s.levels, child);
+                     else s.levels.items[depth] = child;
+                 });
     free(s.levels.items);
     free(s.attrs.items);
     free(s.kids.items);
