@@ -5,6 +5,7 @@
 #   make asan       the suite under AddressSanitizer + UBSan (build/asan/mfbuild)
 #   make example    build the bundled example in fixtures/example
 #   make serve-example  serve it (host on http://127.0.0.1:3001/)
+#   make bench      the benchmark against webpack, Rspack and esbuild (bench/; not part of test)
 #   make clean
 #
 # Third-party C (tree-sitter runtime and grammars) comes from npm packages
@@ -16,7 +17,7 @@ CC ?= cc
 BUILD ?= build
 OPT ?= -O2
 
-APT_PACKAGES := libcjson-dev libdeflate-dev libxxhash-dev
+APT_PACKAGES := libcjson-dev libdeflate-dev libxxhash-dev libcurl4-openssl-dev
 # Test-only Debian packages (browser tests drive Debian's chromium).
 APT_TEST_PACKAGES := chromium
 
@@ -31,7 +32,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) -pthread
 MF_CFLAGS := $(CFLAGS_BASE) $(WARN) -Iinclude -I$(TS_RT)/include $(EXTRA_CFLAGS)
 # Third-party code: its own flags, no warnings (we do not maintain it).
 TP_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -w $(EXTRA_TP_CFLAGS)
-LDLIBS := -lcjson -ldeflate -lxxhash -lpthread -lm
+LDLIBS := -lcjson -ldeflate -lxxhash -lcurl -lpthread -lm
 LDFLAGS ?=
 
 SRCS := $(wildcard src/*.c)
@@ -57,13 +58,13 @@ NPM_STAMP := node_modules/.package-lock.json
 # Peer bundlers for tests/interop (webpack, Rspack, MF 2.0), pinned by their own lock.
 INTEROP_STAMP := tests/interop/node_modules/.package-lock.json
 
-.PHONY: all test asan example serve-example clean deps test-deps unit
+.PHONY: all test asan example serve-example clean deps test-deps unit bench
 all: $(BUILD)/mfbuild
 
 # ---- inputs -------------------------------------------------------------
 # Debian packages: installed with apt-get when missing (root), otherwise a
 # clear message naming what to install.
-$(DEPS_STAMP):
+$(DEPS_STAMP): Makefile
 	@mkdir -p $(BUILD)
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -158,6 +159,23 @@ example: $(BUILD)/mfbuild
 # Serves what `make example` built, each app on its own port, until Ctrl-C.
 serve-example:
 	@node fixtures/example/serve.mjs
+
+# ---- benchmark ----------------------------------------------------------
+# Peer tools pinned by bench/package-lock.json; GNU time measures CPU time
+# and peak RSS (Debian package `time`, installed when missing and root).
+# BENCH_ARGS passes options to bench/run.mjs (e.g. --modules 250,1000 --runs 3).
+BENCH_STAMP := bench/node_modules/.package-lock.json
+$(BENCH_STAMP): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null || { echo "make bench needs Node >= 20.19 with npm (see README)"; exit 1; }
+	cd bench && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+bench: $(BUILD)/mfbuild $(BENCH_STAMP) test-deps
+	@if [ ! -x /usr/bin/time ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make bench needs GNU time (apt-get install -y time as root)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; \
+	fi
+	MFBUILD=$(abspath $(BUILD)/mfbuild) node bench/run.mjs $(BENCH_ARGS)
 
 clean:
 	rm -rf build

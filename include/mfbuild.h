@@ -254,6 +254,10 @@ typedef struct MfConfigArgs {
  * naming the key and its line:col in the JSON file).  mf_config_free() it. */
 MfConfig *mf_config_load(const MfConfigArgs *args, MfLog *log) MF_MUST_CHECK;
 void mf_config_free(MfConfig *cfg);
+/* True when s[0..n) is one well-formed JSON value (a UTF-8 BOM allowed);
+ * else *at is the byte offset of the problem and msg says what was
+ * expected there (cJSON gives neither). */
+bool mf_json_check(const char *s, size_t n, size_t *at, char *msg, size_t msg_size);
 /* True when `s` is a valid JS identifier (container names, globals). */
 bool mf_is_js_identifier(const char *s);
 
@@ -699,5 +703,41 @@ typedef struct MfChunkFiles {
  * frees. */
 char *mf_manifest_json(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const MfChunks *ch,
                        const MfChunkFiles *files, bool stats);
+
+/* ======================================================================
+ * semver.c — node-semver semantics (a port of src/runtime/semver.js)
+ * ====================================================================== */
+
+/* A parsed version; `pre` is the prerelease ("beta.1", "" for none). */
+typedef struct MfSemver {
+    uint64_t num[3];
+    char pre[96];
+} MfSemver;
+
+/* "1.2.3-beta.1+build" (leading v/= and spaces allowed).  False when s is
+ * not a full version (prereleases longer than 95 bytes included). */
+bool mf_semver_parse(const char *s, MfSemver *out);
+int mf_semver_cmp(const MfSemver *a, const MfSemver *b);  /* -1, 0, 1 */
+/* Orders version strings; unparsable ones sort lowest. */
+int mf_semver_compare(const char *a, const char *b);
+/* node-semver's satisfies(); false for an unparsable version or range. */
+bool mf_semver_satisfies(const char *version, const char *range);
+bool mf_semver_range_valid(const char *range);
+
+/* ======================================================================
+ * check.c — `mfbuild check SOURCE...` (shared-dependency audit)
+ * ====================================================================== */
+
+typedef struct MfCheckArgs {
+    const char *const *sources;  /* dist/ folders, manifest/stats files, URLs */
+    int n_sources;
+    bool json, strict, quiet;
+    MfColor color;
+} MfCheckArgs;
+
+/* Runs the command; returns its exit code (0 clean, 1 problems with an
+ * error, 2 usage or unreadable input).  Prints the report on stdout,
+ * diagnostics on stderr. */
+int mf_check_main(const MfCheckArgs *args);
 
 #endif

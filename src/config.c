@@ -279,6 +279,10 @@ static bool json_check(const char *s, size_t n, size_t *at, char *msg, size_t ms
     return ok;
 }
 
+bool mf_json_check(const char *s, size_t n, size_t *at, char *msg, size_t msg_size) {
+    return json_check(s, n, at, msg, msg_size);
+}
+
 /* ---- JSON text: key path -> position ------------------------------------ */
 
 /* These skip over text that json_check() accepted; they stay bounded on
@@ -1009,7 +1013,30 @@ typedef struct SharedIn {
     const char *required, *version, *import, *scope; /* NULL: given as false / not given */
 } SharedIn;
 
-static void add_shared(Load *L, const char *key, const SharedIn *in) {
+/* DESIGN.md 4: the runtime warns (or, strictVersion, fails) when the
+ * version it negotiates does not satisfy a consumer's range; an app whose
+ * own installed copy is already outside its own range will meet that at
+ * run time whenever its copy is picked, so say it now, at the key.  Ranges
+ * that are not semver ("workspace:*", "file:..") say nothing. */
+static void warn_installed_version(Load *L, const Node *at, const MfShared *s) {
+    if (!s->version || !s->required_version || !mf_semver_range_valid(s->required_version)) return;
+    MfSemver v;
+    if (!mf_semver_parse(s->version, &v) || mf_semver_satisfies(s->version, s->required_version)) return;
+    Span key = {0, 0}, val;
+    if (at) node_spans(L, at, &key, &val);
+    if (L->file)
+        mf_log_add(L->log, MF_DIAG_WARNING, MF_MSG_SHARED_VERSION_MISMATCH, L->file, L->text, L->len, key.off,
+                   key.len, "Shared package \"%s\": the installed version %s does not satisfy requiredVersion \"%s\"",
+                   s->package, s->version, s->required_version);
+    else
+        mf_log_add(L->log, MF_DIAG_WARNING, MF_MSG_SHARED_VERSION_MISMATCH, NULL, NULL, 0, 0, 0,
+                   "Shared package \"%s\": the installed version %s does not satisfy requiredVersion \"%s\"",
+                   s->package, s->version, s->required_version);
+    mf_log_note(L->log, "Install a version in that range (npm install %s@\"%s\") or change requiredVersion.",
+                s->package, s->required_version);
+}
+
+static void add_shared(Load *L, const char *key, const SharedIn *in, const Node *at) {
     const char *pkg = package_of(L, key);
     MfShared s = {.package = A(L, key), .singleton = in->singleton, .eager = in->eager};
     s.import = in->has_import ? A(L, in->import) : A(L, key);
@@ -1021,6 +1048,7 @@ static void add_shared(Load *L, const char *key, const SharedIn *in) {
     /* DESIGN.md 4: false for singletons, true for non-singletons with a
      * fallback to use instead of a mismatching version. */
     s.strict_version = in->has_strict ? in->strict : (!s.singleton && s.import != NULL);
+    warn_installed_version(L, at, &s);
     MF_VEC_PUSH(&L->cfg->shared, s);
 }
 
@@ -1076,7 +1104,7 @@ static void do_shared(Load *L, const Node *n) {
             }
             mf_map_put(seen, pkg, 1);
             SharedIn in = {0};
-            add_shared(L, pkg, &in);
+            add_shared(L, pkg, &in, &m);
         }
         mf_map_free(seen);
         return;
@@ -1103,7 +1131,7 @@ static void do_shared(Load *L, const Node *n) {
             type_error(L, &m, "an object or a version range string");
             continue;
         }
-        add_shared(L, key, &in);
+        add_shared(L, key, &in, &m);
     }
 }
 

@@ -499,13 +499,27 @@ out:;
     return rc;
 }
 
+/* `mfbuild check SOURCE...`: check.c does the work (it needs no config);
+ * main only hands over the options. */
+static int cmd_check(const Cli *cli) {
+    MfCheckArgs args = {
+        .sources = cli->positional.items,
+        .n_sources = (int)cli->positional.len,
+        .json = cli->values[OPT_JSON] != NULL,
+        .strict = cli->values[OPT_STRICT] != NULL,
+        .quiet = cli->values[OPT_QUIET] != NULL,
+        .color = cli->color,
+    };
+    return mf_check_main(&args);
+}
+
 /* Commands whose issue has not landed: a clear error, exit 2 — and with
  * --json still exactly one JSON object on stdout, as build --json promises. */
 static int cmd_not_available(const Cli *cli) {
     MfLog log = {0};
     mf_log_add(&log, MF_DIAG_ERROR, MF_MSG_NOT_AVAILABLE, NULL, NULL, 0, 0, 0,
                "\"mfbuild %s\" is not available yet in mfbuild %s", commands[cli->cmd].name, MF_VERSION);
-    mf_log_note(&log, "Available now: mfbuild build and mfbuild graph. See mfbuild --help.");
+    mf_log_note(&log, "Available now: mfbuild build, graph and check. See mfbuild --help.");
     mf_log_print(&log, NULL, cli->color);
     if (cli->values[OPT_JSON]) {
         MfBuf out = {0};
@@ -566,6 +580,8 @@ int main(int argc, char **argv) {
         rc = cmd_graph(&cli);
     } else if (cli.cmd == CMD_ID_BUILD) {
         rc = cmd_build(&cli);
+    } else if (cli.cmd == CMD_ID_CHECK) {
+        rc = cmd_check(&cli);
     } else {
         rc = cmd_not_available(&cli);
     }

@@ -273,8 +273,12 @@ static cJSON *package_list(const MfGraph *g, const MfChunks *ch) {
              j++)
             bytes += g->modules.items[mods.items[j].module]->size;
         /* Provided to the share scope: some share key's local fallback is a
-         * module of this very package and version. */
-        bool shared = false;
+         * module of this very package and version — or the package ships
+         * only inside shared fallback chunks (react-dom's scheduler), so it
+         * loads once with the package that negotiation picks. */
+        bool shared = true;
+        for (uint32_t k = i; k < j && shared; k++)
+            shared = ch->items.items[ch->chunk_of[mods.items[k].module]].kind == MF_CHUNK_SHARED;
         for (uint32_t k = 0; k < g->share_keys.len && !shared; k++) {
             uint32_t f = g->share_keys.items[k].fallback;
             const MfModule *fm = f != MF_NONE ? g->modules.items[f] : NULL;
