@@ -6,10 +6,17 @@
 // os/cpu/libc, so npm skips them on every other platform without fetching.
 //
 // Regenerate the lock with:
-//   npm install --package-lock-only --ignore-scripts && node complete-lock.mjs
+//   npm install --package-lock-only --ignore-scripts && node complete-lock.mjs [DIR]
+//
+// DIR is the folder of the package-lock.json (default: this one); bench/
+// uses it too: `node ../tests/interop/complete-lock.mjs .` from bench/.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const file = new URL('./package-lock.json', import.meta.url);
+const file = process.argv[2]
+  ? new URL('package-lock.json', pathToFileURL(resolve(process.argv[2]) + '/'))
+  : new URL('./package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(file, 'utf8'));
 const platform = {
   'darwin-arm64': { os: ['darwin'], cpu: ['arm64'] },
