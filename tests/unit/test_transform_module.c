@@ -814,7 +814,9 @@ TEST(tm_deep_nesting) {
 }
 
 TEST(tm_node_kinds_are_unique) {
-    /* A grammar name in two lists would silently map to the first kind. */
+    /* parse.c maps a grammar symbol to the first kind with its name: a name
+     * listed twice (in NODE_KINDS and a pass's own list) would silently
+     * starve the second kind.  One test for every list in syntax.h. */
     static const struct { const char *name; int named; } kinds[] = {
 #define X(e, s, named) {s, named},
         ALL_NODE_KINDS(X)

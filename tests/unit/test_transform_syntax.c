@@ -173,26 +173,6 @@ static void check_error(const char *name, const char *src, const char *text, con
 
 /* ---- the kind table ------------------------------------------------------- */
 
-TEST(transform_syntax_kind_names_unique) {
-    /* parse.c maps a grammar symbol to the first kind with its name: a name
-     * listed twice would silently starve the second pass's kind. */
-    static const struct { const char *name; int named; } kinds[] = {
-#define X(e, s, named) {s, named},
-        ALL_NODE_KINDS(X)
-#undef X
-#define X(s) {s, 1},
-        TYPE_KINDS(X)
-#undef X
-    };
-    size_t n = sizeof kinds / sizeof kinds[0];
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (kinds[i].named == kinds[j].named && strcmp(kinds[i].name, kinds[j].name) == 0) {
-                fprintf(stderr, "    \"%s\" is listed twice\n", kinds[i].name);
-                CHECK(false);
-            }
-}
-
 /* ---- JSX: automatic runtime ---------------------------------------------- */
 
 TEST(transform_syntax_jsx_intrinsic_element) {
