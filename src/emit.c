@@ -133,6 +133,7 @@ typedef struct ChunkOut {
     /* the type MfRenderCtx.mappings points to */
     __typeof__(*((MfRenderCtx *)0)->mappings) mappings;
     MfBuf map_body;         /* the map's JSON after "file": sources ... mappings */
+    MfBuf deps;             /* the static-imports table's members (output-format.md 3) */
 } ChunkOut;
 
 typedef struct Emit {
@@ -153,6 +154,7 @@ typedef struct Emit {
     const char *fed_runtime;/* mf_runtime_federation_js, trimmed likewise */
     size_t fed_runtime_len;
     bool maps, gzip;
+    bool *in_cycle;         /* per module: on a cycle of static imports and requires */
     struct libdeflate_compressor **compressors; /* per worker, made on first use */
     int n_workers;
 } Emit;
@@ -244,9 +246,37 @@ static void wref(File *f, Writer *w, uint32_t target) {
     MF_VEC_PUSH(&f->refs, r);
 }
 
+/* Adds `"id":["dep",...]` for module mi to the chunk's static-imports table
+ * when it has static imports and is in no import cycle: the runtime runs
+ * such a module's imports before it from an explicit stack instead of one
+ * nested call per import (a long import chain would overflow the JS stack).
+ * A module in a cycle keeps the nested order, in which its header has
+ * defined its exports (hoisted functions) before a module of the cycle
+ * imports it back. */
+static void render_deps(Emit *e, ChunkOut *co, uint32_t mi) {
+    const MfModule *m = e->g->modules.items[mi];
+    if (e->in_cycle[mi]) return;
+    bool any = false;
+    for (uint32_t k = 0; k < m->imports.len; k++) {
+        const MfImportRecord *rec = &m->imports.items[k];
+        if (rec->target == MF_NONE || rec->kind == MF_IMPORT_DYNAMIC || rec->kind == MF_IMPORT_REQUIRE) continue;
+        if (!any) {
+            if (co->deps.len) mf_buf_putc(&co->deps, ',');
+            mf_buf_puts(&co->deps, e->link->id_literals[mi]);
+            mf_buf_puts(&co->deps, ":[");
+        } else {
+            mf_buf_putc(&co->deps, ',');
+        }
+        any = true;
+        mf_buf_puts(&co->deps, e->link->refs[e->link->first_ref[mi] + k]);
+    }
+    if (any) mf_buf_putc(&co->deps, ']');
+}
+
 /* Appends "id": function (...) {\n<body>},\n for module mi. */
 static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
     const MfModule *m = e->g->modules.items[mi];
+    render_deps(e, co, mi);
     wputs(w, e->link->id_literals[mi]);
     /* ES modules are strict mode code; the directive shares the header's
      * line so that the body still starts on a line of its own. */
@@ -702,6 +732,18 @@ static void render_chunk(Emit *e, uint32_t ci) {
     }
     uint32_t n_sources = 0;
     for (uint32_t i = 0; i < c->modules.len; i++) render_module(e, co, &w, c->modules.items[i], &n_sources);
+    /* The static-imports table (one line: no source-map line shifts). */
+    const char *deps = co->deps.data ? co->deps.data : "";
+    if (runtime) {
+        wputs(&w, "}, {");
+        wputs(&w, deps);
+    } else if (node) {
+        wputs(&w, "};\nexports.deps = {");
+        wputs(&w, deps);
+    } else {
+        wputs(&w, "}, {");
+        wputs(&w, deps);
+    }
     if (c->kind == MF_CHUNK_ENTRY) {
         wputs(&w, "});\n__mf.start(");
         wputs(&w, e->link->id_literals[c->root]);
@@ -714,6 +756,7 @@ static void render_chunk(Emit *e, uint32_t ci) {
     } else {
         wputs(&w, "}]);\n");
     }
+    mf_buf_free(&co->deps);
     if (co->css != MF_NONE) render_css(e, c, &e->files.items[co->css]);
     if (e->maps) render_map_body(e, c, co);
 
@@ -1011,6 +1054,65 @@ static void run_chunks(Emit *e, MfPool *pool, bool finish) {
     free(jobs);
 }
 
+/* Marks every module that is on a cycle of imports other than import()
+ * (Tarjan's strongly connected components, iterative: import chains can be
+ * thousands long).  A module that imports itself is on a cycle. */
+static bool *find_cycles(const MfGraph *g, MfArena *arena) {
+    uint32_t n = g->modules.len;
+    bool *in_cycle = mf_arena_alloc(arena, n + 1);
+    uint32_t *index = mf_xmalloc((n + 1) * sizeof(uint32_t)), *low = mf_xmalloc((n + 1) * sizeof(uint32_t));
+    uint32_t *scc = mf_xmalloc((n + 1) * sizeof(uint32_t)), n_scc = 0;
+    bool *on_scc = mf_xcalloc(n + 1, 1);
+    typedef struct { uint32_t mod, next; } Frame;
+    Frame *stack = mf_xmalloc((n + 1) * sizeof(Frame));
+    uint32_t counter = 0;
+    for (uint32_t i = 0; i < n; i++) index[i] = MF_NONE;
+    for (uint32_t root = 0; root < n; root++) {
+        if (index[root] != MF_NONE) continue;
+        uint32_t sp = 0;
+        stack[sp++] = (Frame){root, 0};
+        index[root] = low[root] = counter++;
+        scc[n_scc++] = root, on_scc[root] = true;
+        while (sp) {
+            Frame *f = &stack[sp - 1];
+            const MfModule *m = g->modules.items[f->mod];
+            if (f->next < m->imports.len) {
+                const MfImportRecord *rec = &m->imports.items[f->next++];
+                uint32_t t = rec->target;
+                if (t == MF_NONE || rec->kind == MF_IMPORT_DYNAMIC) continue;
+                if (t == f->mod) in_cycle[t] = true;
+                if (index[t] == MF_NONE) {
+                    index[t] = low[t] = counter++;
+                    scc[n_scc++] = t, on_scc[t] = true;
+                    stack[sp++] = (Frame){t, 0};
+                } else if (on_scc[t] && index[t] < low[f->mod]) {
+                    low[f->mod] = index[t];
+                }
+                continue;
+            }
+            uint32_t v = f->mod;
+            sp--;
+            if (sp && low[v] < low[stack[sp - 1].mod]) low[stack[sp - 1].mod] = low[v];
+            if (low[v] != index[v]) continue;
+            /* v roots a component: pop it; more than one member is a cycle. */
+            uint32_t start = n_scc;
+            while (scc[start - 1] != v) start--;
+            start--;
+            for (uint32_t k = start; k < n_scc; k++) {
+                on_scc[scc[k]] = false;
+                if (n_scc - start > 1) in_cycle[scc[k]] = true;
+            }
+            n_scc = start;
+        }
+    }
+    free(stack);
+    free(on_scc);
+    free(scc);
+    free(low);
+    free(index);
+    return in_cycle;
+}
+
 /* A runtime file as an expression: without trailing blanks or ';', which
  * would break `(runtime)(config)`. */
 static size_t trim_runtime(const char *s, size_t n) {
@@ -1042,6 +1144,7 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     e.global = mf_arena_printf(e.arena, "__mfbuild_%s", cfg->name ? cfg->name : "app");
     e.fed = mf_uses_federation(cfg) || cfg->runtime_plugins.len || g->runtime_refs.len;
     prepare_runtime(&e);
+    e.in_cycle = find_cycles(g, e.arena);
     e.asset_path = mf_arena_alloc(e.arena, (g->modules.len + 1) * sizeof(char *));
     e.co = mf_xcalloc(ch->items.len + 1, sizeof(ChunkOut));
 

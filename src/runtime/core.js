@@ -5,8 +5,10 @@
 // On node, `require`/`__filename` are the entry chunk's own.
 // Federation and HMR plug into api.hooks, each a list of functions: ensure(id)
 // and start() return what to wait for (a promise or nothing) before e(id)
-// imports and before start runs the entry; module(module) runs before a
-// module function. asyncDeps is for federation's ensure hook.
+// imports and before start runs the entry; module(module, args) runs before a
+// module function and may replace its arguments (args[2] require, args[3] the
+// helpers: HMR gives each module its own). asyncDeps is for federation's
+// ensure hook.
 (function (config) {
   'use strict';
   var name = config.name;
@@ -14,7 +16,8 @@
   var doc = web && typeof document != 'undefined' && document;
   var nodeRequire = !web && typeof require == 'function' && require;
   // chunks: chunk -> [files]; asyncDeps: module id -> [chunks] (for import());
-  // modules: id -> module function; cache: id -> { id, exports, loaded };
+  // modules: id -> module function; deps: id -> ids of its static imports;
+  // cache: id -> { id, exports, loaded };
   // namespaces: id -> [exports, its i() namespace]; installed: chunk -> true
   // once its modules are registered; loading: chunk -> Promise, dropped on
   // failure so that a retry reloads; stars: exports -> { key: the namespace
@@ -23,13 +26,14 @@
   var chunks = Object.assign(map(), config.chunks);
   var asyncDeps = Object.assign(map(), config.asyncDeps);
   var modules = map();
+  var deps = map();
   var cache = map();
   var namespaces = map();
   var installed = map();
   var loading = map();
   var stars = new WeakMap();
   var hooks = { ensure: [], start: [], module: [] };
-  var api = { hooks, modules, cache, asyncDeps, loadChunk, loadFile, register, r: req, i, d, s, e, start };
+  var api = { hooks, modules, deps, cache, chunks, asyncDeps, loadChunk, loadFile, register, r: req, i, d, s, e, start };
   var has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   var all = (list, id) => Promise.all(list.map((hook) => hook(id)));
   var script = doc && doc.currentScript;
@@ -41,12 +45,19 @@
   var pp = config.publicPath;
   api.p = pp == null || pp == 'auto' ? base : pp && pp.replace(/\/?$/, '/');
 
-  function register(more) {
+  function register(more, moreDeps) {
     Object.assign(modules, more);
+    Object.assign(deps, moreDeps);
   }
 
   // CommonJS require; cached before it runs, so a cycle gets partial exports.
   // On node, ids of Node builtins (emit keeps their specifier) go to Node.
+  // A module listed in deps (one with static imports and on no import
+  // cycle, so nothing can see it before it runs) has its imports run before
+  // it, as in ES module evaluation, from an explicit stack: one nested call
+  // per import would overflow the JS stack on a long import chain
+  // (thousands of modules). Other modules run their imports from their
+  // header, nested, as a cycle needs.
   function req(id) {
     if (cache[id]) return cache[id].exports;
     if (!modules[id]) {
@@ -56,16 +67,33 @@
       err.code = 'MODULE_NOT_FOUND';
       throw err;
     }
-    var module = cache[id] = { id, exports: {}, loaded: false };
+    var stack = [[cache[id] = api.m(id), 0]];
     try {
-      hooks.module.forEach((hook) => hook(module));
-      modules[id].call(module.exports, module, module.exports, req, api);
+      while (stack.length) {
+        var top = stack[stack.length - 1], list = deps[top[0].id] || [], next = list[top[1]++];
+        if (next === undefined) run(stack.pop()[0]);
+        else if (!cache[next] && deps[next] && modules[next]) stack.push([cache[next] = api.m(next), 0]);
+        else if (!cache[next] && modules[next]) req(next);
+      }
     } catch (err) {
-      delete cache[id];
+      stack.forEach((item) => delete cache[item[0].id]);
+      throw err;
+    }
+    return cache[id].exports;
+  }
+  // The record of a module about to run (HMR keeps an updated ES module's
+  // exports object, so that importers' namespaces stay live).
+  api.m = (id) => ({ id, exports: {}, loaded: false });
+  function run(module) {
+    var args = [module, module.exports, req, api];
+    try {
+      hooks.module.forEach((hook) => hook(module, args));
+      modules[module.id].apply(module.exports, args);
+    } catch (err) {
+      delete cache[module.id];
       throw err;
     }
     module.loaded = true;
-    return module.exports;
   }
 
   var getter = (o, k, get) => Object.defineProperty(o, k, { enumerable: true, configurable: true, get });
@@ -142,7 +170,7 @@
       if (!web) {
         if (!css) {
           var m = nodeRequire(url);
-          got(0, [m.id, m.modules]);
+          got(0, [m.id, m.modules, m.deps]);
         }
         return resolve();
       }
@@ -177,7 +205,7 @@
   // chains to the previous push, so every runtime of the app sees each chunk.
   function got(parentPush, item) {
     if (parentPush) parentPush(item);
-    register(item[1]);
+    register(item[1], item[2]);
     installed[item[0]] = true;
   }
   if (web) {
