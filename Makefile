@@ -17,7 +17,7 @@ CC ?= cc
 BUILD ?= build
 OPT ?= -O2
 
-APT_PACKAGES := libcjson-dev libdeflate-dev libxxhash-dev libcurl4-openssl-dev
+APT_PACKAGES := libcjson-dev libdeflate-dev libxxhash-dev libcurl4-openssl-dev libmicrohttpd-dev
 # Test-only Debian packages (browser tests drive Debian's chromium).
 APT_TEST_PACKAGES := chromium
 
@@ -32,7 +32,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) -pthread
 MF_CFLAGS := $(CFLAGS_BASE) $(WARN) -Iinclude -I$(TS_RT)/include $(EXTRA_CFLAGS)
 # Third-party code: its own flags, no warnings (we do not maintain it).
 TP_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -w $(EXTRA_TP_CFLAGS)
-LDLIBS := -lcjson -ldeflate -lxxhash -lcurl -lpthread -lm
+LDLIBS := -lcjson -ldeflate -lxxhash -lcurl -lmicrohttpd -lpthread -lm
 LDFLAGS ?=
 
 SRCS := $(wildcard src/*.c)
@@ -126,10 +126,13 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(DEPS_STAMP) $(NPM_STAMP)
 $(BUILD)/mfbuild: $(OBJS) $(TS_OBJS)
 	$(CC) $(MF_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/gen/runtime_js.c: $(RUNTIME_JS) tools/embed.mjs
+# embed.mjs minifies each file with esbuild (from package.json); FILE:-F is
+# a variant without the file's `// @if F` lines.
+$(BUILD)/gen/runtime_js.c: $(RUNTIME_JS) tools/embed.mjs $(NPM_STAMP) Makefile
 	@command -v node >/dev/null || { echo "mfbuild needs Node >= 20.19 (see README)"; exit 1; }
 	node tools/embed.mjs $@ mf_runtime_core_js=src/runtime/core.js \
-	  mf_runtime_federation_js=src/runtime/federation.js
+	  mf_runtime_federation_js=src/runtime/federation.js mf_runtime_hot_js=src/runtime/hot.js \
+	  mf_runtime_federation_noremotes_js=src/runtime/federation.js:-remotes
 
 $(BUILD)/gen/runtime_js.o: $(BUILD)/gen/runtime_js.c $(HEADERS)
 	$(CC) $(MF_CFLAGS) -c $< -o $@

@@ -151,6 +151,8 @@ void mf_log_add(MfLog *log, MfDiagKind kind, MfMsgId id, const char *file,
 void mf_log_suggest(MfLog *log, const char *fmt, ...) MF_PRINTF(2, 3);
 void mf_log_note(MfLog *log, const char *fmt, ...) MF_PRINTF(2, 3);
 void mf_log_take(MfLog *dst, MfLog *src);  /* moves all of src into dst */
+void mf_log_copy(MfLog *dst, const MfLog *src); /* appends copies of src's diagnostics */
+void mf_log_drop_warnings(MfLog *log);     /* --quiet */
 void mf_log_sort(MfLog *log);              /* by file, offset, then text */
 void mf_log_free(MfLog *log);
 
@@ -237,6 +239,7 @@ typedef struct MfConfig {
     int threads;          /* >= 1 */
     bool json, timings, quiet;
     MfColor color;
+    bool hot;             /* `mfbuild dev`: emit the hot module replacement client */
     MfArena *arena;       /* owns every string above */
 } MfConfig;
 
@@ -248,6 +251,10 @@ typedef struct MfConfigArgs {
     const char *target, *mode, *out_dir, *host;
     int port;                 /* -1 when not given */
     MfMode default_mode;      /* by command */
+    /* copied into the config as they are: */
+    int threads;              /* 0: one per core */
+    bool json, timings, quiet, hot;
+    MfColor color;
 } MfConfigArgs;
 
 /* Loads and validates.  Returns NULL on any error (all added to `log`, each
@@ -258,6 +265,9 @@ void mf_config_free(MfConfig *cfg);
  * else *at is the byte offset of the problem and msg says what was
  * expected there (cJSON gives neither). */
 bool mf_json_check(const char *s, size_t n, size_t *at, char *msg, size_t msg_size);
+/* A config with no entry and no expose has nothing to build: adds the
+ * error (config-value, or usage without a config file) and returns false. */
+bool mf_config_check_buildable(const MfConfig *cfg, MfLog *log);
 /* True when `s` is a valid JS identifier (container names, globals). */
 bool mf_is_js_identifier(const char *s);
 
@@ -496,6 +506,7 @@ typedef struct MfGraph {
     MF_VEC(MfSharedRef) shared_refs; /* sorted by (from, import) */
     MF_VEC(MfShareKey) share_keys;
     MF_VEC(MfImportAt) runtime_refs; /* imports of MF_RUNTIME_MODULE_ID, sorted */
+    bool borrowed_modules;           /* the modules belong to an MfModuleCache */
     MfArena *arena;
 } MfGraph;
 
@@ -504,6 +515,30 @@ typedef struct MfGraph {
  * errors go to `log`. */
 MfGraph *mf_scan(const MfConfig *cfg, MfLog *log);
 void mf_graph_free(MfGraph *g);
+
+/* Module records kept from one scan to the next (watch mode).  A record is
+ * reused as it is unless its path was invalidated; an invalidated file is
+ * read again and re-parsed only when its content hash changed.  Records no
+ * scan reached are dropped after each scan.  The cache also keeps the
+ * resolver (its package.json and folder lookups) until a change may alter
+ * resolution: a file added, deleted or renamed, or a package.json /
+ * tsconfig.json changed.  A graph scanned with a cache borrows its modules
+ * from it: free the graph (and everything built from it) before the next
+ * scan or mf_module_cache_free().  Bound to one config: make a new cache
+ * when the config changes.  Owner thread only. */
+typedef struct MfModuleCache MfModuleCache;
+MfModuleCache *mf_module_cache_new(const MfConfig *cfg);   /* cfg borrowed */
+void mf_module_cache_free(MfModuleCache *c);
+/* Marks a changed path (from the watcher); any path, known or not. */
+void mf_module_cache_invalidate(MfModuleCache *c, const char *path);
+MfGraph *mf_scan_cached(MfModuleCache *c, MfLog *log);
+/* What the last mf_scan_cached did: modules parsed, reused unchanged, and
+ * whether the resolver was rebuilt (for tests and --timings). */
+typedef struct MfScanStats {
+    uint32_t parsed, reused;
+    bool new_resolver;
+} MfScanStats;
+MfScanStats mf_module_cache_stats(const MfModuleCache *c);
 
 /* ======================================================================
  * build/gen/runtime_js.c — the runtime, embedded from the JS files of src/runtime
@@ -517,9 +552,17 @@ extern const size_t mf_runtime_core_js_len;
 /* src/runtime/federation.js (with src/runtime/semver.js inside): one JS
  * function expression `(function (__mf, fed) {...})` that adds Module
  * Federation to a core runtime (docs/output-format.md section 4).
- * NUL-terminated. */
+ * NUL-terminated.  The _noremotes variant leaves out its `@if remotes`
+ * lines (remote containers, runtime plugins, the mfbuild/runtime API): emit
+ * ships it to builds that use none of them. */
 extern const char mf_runtime_federation_js[];
 extern const size_t mf_runtime_federation_js_len;
+extern const char mf_runtime_federation_noremotes_js[];
+extern const size_t mf_runtime_federation_noremotes_js_len;
+/* src/runtime/hot.js: `(function (__mf, hot) {...})`, the hot module
+ * replacement client of `mfbuild dev` builds (output-format.md section 5). */
+extern const char mf_runtime_hot_js[];
+extern const size_t mf_runtime_hot_js_len;
 
 /* ======================================================================
  * graph.c — `mfbuild graph` output
@@ -656,11 +699,25 @@ typedef struct MfOutFile {
     size_t gz_len;
 } MfOutFile;
 
+/* A module function as emitted, kept for hot updates (cfg->hot only). */
+typedef struct MfHotModule {
+    char *text;     /* `"id": function (...) {...},\n` as in its chunk (malloc);
+                     * NULL for a module in no chunk */
+    size_t len;
+    uint64_t hash;  /* XXH3 of text and deps */
+    char *deps;     /* its static-imports table member `"id":[...]` (malloc) or NULL */
+} MfHotModule;
+
 /* Everything a build writes, in a stable order: per chunk its JS, CSS and
  * map (the container among them, in chunk order); then assets; then
  * index.html; then mf-manifest.json and mf-stats.json. */
 typedef struct MfEmit {
     MF_VEC(MfOutFile) files;
+    /* cfg->hot builds only (else NULL): */
+    const char *hot_id;          /* the build's state id, 16 hex digits (emit arena):
+                                  * a hash of every module function and file name */
+    MfHotModule *hot_modules;    /* per graph module */
+    uint32_t n_hot_modules;
     MfArena *arena;
 } MfEmit;
 
@@ -676,6 +733,17 @@ void mf_emit_free(MfEmit *e);
  * out_dir, then swaps it into place; on any error nothing changes: the old
  * folder stays, the temporary one is removed, the error is in `log`. */
 bool mf_emit_write(const MfEmit *e, const char *out_dir, MfLog *log) MF_MUST_CHECK;
+/* Watch mode: rewrites only the files whose bytes changed since the last
+ * call with the same state (each atomically: a temporary file renamed over
+ * it) and removes the files of earlier writes that the output no longer
+ * has.  The first call writes the whole folder as mf_emit_write() does.
+ * *n_written: files written.  On an error (in log) the next call writes
+ * everything again. */
+typedef struct MfOutState MfOutState;
+MfOutState *mf_out_state_new(void);
+void mf_out_state_free(MfOutState *s);
+bool mf_emit_write_changed(const MfEmit *e, const char *out_dir, MfOutState *s, uint32_t *n_written,
+                           MfLog *log) MF_MUST_CHECK;
 /* File name from an output.filename pattern: "[name]" -> name,
  * "[contenthash]" / "[contenthash:N]" -> the first N (default 8) lowercase
  * hex digits of hash.  Caller frees. */
@@ -705,7 +773,7 @@ char *mf_manifest_json(const MfGraph *g, const MfConfig *cfg, const MfLink *link
                        const MfChunkFiles *files, bool stats);
 
 /* ======================================================================
- * semver.c — node-semver semantics (a port of src/runtime/semver.js)
+ * semver.c — node-semver semantics (what src/runtime/semver.js tests)
  * ====================================================================== */
 
 /* A parsed version; `pre` is the prerelease ("beta.1", "" for none). */
@@ -723,6 +791,188 @@ int mf_semver_compare(const char *a, const char *b);
 /* node-semver's satisfies(); false for an unparsable version or range. */
 bool mf_semver_satisfies(const char *version, const char *range);
 bool mf_semver_range_valid(const char *range);
+/* Appends `range` compiled for the runtime (docs/output-format.md 4.2,
+ * `range`): a JSON array of its `||` alternatives, each an array of
+ * comparator strings ("^1.2.0" -> [[">=1.2.0","<2.0.0-0"]], "1.2.3" ->
+ * [["1.2.3"]]); [] when `range` does not parse (satisfied by nothing). */
+void mf_semver_range_json(const char *range, MfBuf *out);
+
+/* ======================================================================
+ * build.c — one build in memory (scan, link, chunk, emit)
+ * ====================================================================== */
+
+typedef enum { MF_PHASE_CONFIG, MF_PHASE_SCAN, MF_PHASE_LINK, MF_PHASE_CHUNK, MF_PHASE_EMIT, MF_PHASE__COUNT } MfPhase;
+
+typedef struct MfBuild {
+    MfGraph *g;
+    MfLink *link;
+    MfChunks *chunks;
+    MfEmit *em;
+    double ms[MF_PHASE__COUNT];  /* wall time per phase; config is the caller's */
+} MfBuild;
+
+/* Runs the phases after config into b (zeroed); stops after a scan with
+ * errors.  True when b->em is complete and nothing added an error.  cache
+ * may be NULL (a one-off build). */
+bool mf_build_run(MfBuild *b, const MfConfig *cfg, MfModuleCache *cache, MfLog *log);
+void mf_build_free(MfBuild *b);  /* everything in b; b zeroed */
+
+/* ======================================================================
+ * hot.c — hot update scripts between builds (`mfbuild dev`)
+ * ====================================================================== */
+
+/* What a later update needs of one error-free cfg->hot build: its state
+ * id, each module function's hash, each chunk's stylesheet file.  Copies
+ * everything (the build may be freed). */
+typedef struct MfHotState MfHotState;
+MfHotState *mf_hot_state_new(const MfBuild *b);
+void mf_hot_state_free(MfHotState *s);
+const char *mf_hot_state_id(const MfHotState *s);  /* borrowed */
+/* Appends the script that takes a page from state `old` to build `b`
+ * (served as __mfbuild/hot/<old id>.js; output-format.md section 5). */
+void mf_hot_update_script(const MfHotState *old, const MfBuild *b, const MfConfig *cfg, MfBuf *out);
+
+/* ======================================================================
+ * devloop.c — `mfbuild watch` and `mfbuild dev`
+ * ====================================================================== */
+
+typedef struct MfDevArgs {
+    MfConfigArgs config;   /* reloaded when mfbuild.json or package.json changes */
+    bool serve;            /* dev: serve from memory and push hot updates */
+    int debounce_ms;       /* watcher batch window */
+    bool poll;             /* polling watcher */
+} MfDevArgs;
+/* Builds, then rebuilds on every change until SIGINT/SIGTERM (exit 0).
+ * Returns 2 for a config or usage error, or a dev server that cannot
+ * listen, at start; build errors are reported and the loop goes on. */
+int mf_dev_main(const MfDevArgs *args);
+
+/* ======================================================================
+ * watch.c — file watcher for `watch` and `dev` (inotify; polling fallback)
+ * ====================================================================== */
+
+/* A watcher reports changed files in batches: the first change opens a
+ * batch, which closes once no further change has arrived for `debounce_ms`
+ * (capped at 50 x debounce_ms, at least 200 ms, so a steady stream cannot
+ * starve the build).  Folders are watched recursively except `node_modules`,
+ * `.git`, dot-folders and the folders in `ignore`; a `node_modules` folder
+ * met inside a watched folder is watched at two levels (node_modules/<pkg>,
+ * node_modules/@scope/<pkg>, and each package's own folder, not deeper), so
+ * that reinstalling a package (its folder or package.json replaced) shows up
+ * as a change to `<pkg>/package.json` or the folder.  A folder created under
+ * a recursive watch is watched at once and the files already inside it are
+ * reported.  Links to folders are not followed by a recursive watch (a
+ * package in node_modules may be one: it is followed); a folder reached by
+ * two paths reports its changes under both. */
+typedef struct MfWatchOptions {
+    int debounce_ms;          /* quiet time that closes a batch (>= 0) */
+    bool poll;                /* force the polling fallback (also when inotify fails) */
+    int poll_interval_ms;     /* polling period; 0 = 100 ms */
+    const char *const *ignore;/* absolute folders never reported (the output folder),
+                                 spelled like the folders added; borrowed (copied) */
+    int n_ignore;
+} MfWatchOptions;
+
+typedef struct MfWatcher MfWatcher;
+/* Returns NULL (error in log, MF_MSG_WATCH) only when neither inotify nor
+ * polling can start; `log` is used only during the call. */
+MfWatcher *mf_watcher_new(const MfWatchOptions *opts, MfLog *log);
+void mf_watcher_free(MfWatcher *w);   /* NULL is fine */
+bool mf_watcher_polling(const MfWatcher *w);  /* true when in the polling fallback */
+/* Why the watcher polls although opts.poll was false (inotify could not
+ * start, or the watch limit fs.inotify.max_user_watches was reached while
+ * adding folders or later), for a one-time note to the user; NULL when it
+ * uses inotify or was asked to poll.  Borrowed, lives with the watcher.
+ * After a switch during mf_watcher_wait the next batch has `overflow`. */
+const char *mf_watcher_poll_reason(const MfWatcher *w);
+/* Watches a folder (recursively or only its own entries); idempotent, a
+ * folder that does not exist is ignored (false).  What exists now is the
+ * starting state: nothing is reported for it.  `dir` is made absolute and
+ * normalized (., .. and trailing slashes), links are not resolved: reported
+ * paths start with it. */
+bool mf_watcher_add_dir(MfWatcher *w, const char *dir, bool recursive);
+/* Watches one file (its folder non-recursively, reporting only this file
+ * of it unless the folder is also added); idempotent.  The file need not
+ * exist (its creation is reported); false when its folder does not. */
+bool mf_watcher_add_file(MfWatcher *w, const char *path);
+
+/* One batch: absolute paths of files created, modified, deleted or renamed
+ * (both names), sorted by strcmp, unique.  A watched folder that went away
+ * (deleted, renamed) is reported too, by its own path: its files may not be
+ * listed one by one (inotify does not say what a moved folder held), so
+ * the caller treats a folder path as covering everything under it.
+ * `overflow` means events were lost (the kernel queue overflowed, or the
+ * watcher switched to polling): the caller must treat everything as
+ * changed. */
+typedef struct MfWatchBatch {
+    MF_VEC(char *) paths;     /* each malloc'd */
+    bool overflow;
+} MfWatchBatch;
+void mf_watch_batch_free(MfWatchBatch *b);   /* frees the paths, resets b */
+
+/* Blocks until a batch is complete (returns 1, batch filled), `timeout_ms`
+ * passed with nothing (0; -1 = wait forever) or mf_watcher_interrupt() was
+ * called (-1).  The timeout counts only until a batch opens: an open batch
+ * is completed (within the cap).  Changes collected when an interrupt comes
+ * are kept for the next call.  b must be empty (zeroed) on entry; it stays
+ * empty unless 1 is returned. */
+int mf_watcher_wait(MfWatcher *w, int timeout_ms, MfWatchBatch *b);
+/* Makes a blocked or the next mf_watcher_wait return -1; async-signal-safe
+ * (for SIGINT/SIGTERM handlers) and callable from any thread. */
+void mf_watcher_interrupt(MfWatcher *w);
+
+/* ======================================================================
+ * devserver.c — `mfbuild dev`'s HTTP server (libmicrohttpd)
+ * ====================================================================== */
+
+/* Serves a set of in-memory files published by the build loop, plus a
+ * Server-Sent Events stream at /__mfbuild/events for hot updates.  Every
+ * response carries `Access-Control-Allow-Origin: *` (a host on one port
+ * loads remotes from another) and `Cache-Control: no-cache`; OPTIONS
+ * preflights get 204.  GET/HEAD only (405 otherwise).  "/" and any folder
+ * path ending in "/" serve its index.html when published.  A request whose
+ * path has a ".." or "." segment (also percent-encoded, %2e%2e, ..%2f), a
+ * backslash, a NUL (%00), an empty segment ("//etc"), or is not published
+ * gets 404: only exact published paths are served, nothing is read from
+ * disk.  publish and send may be called from any thread (the build loop),
+ * but not concurrently with stop. */
+typedef struct MfDevServer MfDevServer;
+
+typedef struct MfServedFile {
+    const char *path;   /* relative, '/'-separated ("main.1a2b3c4d.js", "__mfbuild/hot/x.js") */
+    const char *data;
+    size_t len;
+} MfServedFile;
+
+/* Binds host:port and starts serving: nothing is published yet, so every
+ * file request gets 503 "mfbuild: first build in progress" until the first
+ * publish.  host: an IPv4 or IPv6 literal ("::1" or "[::1]") or a name;
+ * NULL or "" means "localhost", and a name with both an IPv4 and an IPv6
+ * address binds the IPv4 one.  port 0: any free port (see
+ * mf_devserver_port).  A busy port or an address that cannot be resolved
+ * or bound is an error in `log` (MF_MSG_DEV_SERVER) naming host and port,
+ * and NULL.  mf_devserver_stop() it. */
+MfDevServer *mf_devserver_start(const char *host, int port, MfLog *log);
+int mf_devserver_port(const MfDevServer *s);   /* the bound port */
+/* Replaces the served files with a copy of `files` (atomically for
+ * requests: each sees either the old or the new set; a response already
+ * being sent finishes with the old bytes).  Borrowed: the caller keeps its
+ * own data.  A path given twice: the later entry wins. */
+void mf_devserver_publish(MfDevServer *s, const MfServedFile *files, uint32_t n);
+/* Sends one SSE message (`data: <json>\n\n`) to every connected client and
+ * remembers it: a client that connects later gets the last message first,
+ * so it learns the current state.  `json` is borrowed (copied); it should
+ * be on one line, and a line break in it becomes a second `data:` line,
+ * which EventSource joins back with "\n".  Clients more than 64 messages
+ * behind skip the oldest. */
+void mf_devserver_send(MfDevServer *s, const char *json);
+/* Ends every stream, stops the server and frees it; returns promptly even
+ * with streams open.  NULL is fine. */
+void mf_devserver_stop(MfDevServer *s);
+/* The Content-Type for a file name by extension, case-insensitive
+ * ("text/javascript; charset=utf-8"; "application/octet-stream" when
+ * unknown).  Static storage. */
+const char *mf_mime_type(const char *path);
 
 /* ======================================================================
  * check.c — `mfbuild check SOURCE...` (shared-dependency audit)

@@ -1725,6 +1725,12 @@ MfConfig *mf_config_load(const MfConfigArgs *args, MfLog *log) {
     load_package_json(&L);
     if (cfg->config_path) load_config_file(&L, &cfg_text);
     finish(&L);
+    if (L.args->threads) cfg->threads = L.args->threads;
+    cfg->json = L.args->json;
+    cfg->timings = L.args->timings;
+    cfg->quiet = L.args->quiet;
+    cfg->hot = L.args->hot;
+    cfg->color = L.args->color;
 
 done:
     free(cfg_text);
@@ -1734,6 +1740,15 @@ done:
         return NULL;
     }
     return cfg;
+}
+
+bool mf_config_check_buildable(const MfConfig *cfg, MfLog *log) {
+    if (cfg->entries.len || cfg->exposes.len) return true;
+    /* An empty success would hide a forgotten config. */
+    mf_log_add(log, MF_DIAG_ERROR, cfg->config_path ? MF_MSG_CONFIG_VALUE : MF_MSG_USAGE, cfg->config_path, NULL, 0,
+               0, 0, "Nothing to build: no entry points");
+    mf_log_note(log, "Pass ENTRY arguments, or set \"entry\" or \"exposes\" in mfbuild.json.");
+    return false;
 }
 
 void mf_config_free(MfConfig *cfg) {

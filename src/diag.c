@@ -106,6 +106,36 @@ void mf_log_take(MfLog *dst, MfLog *src) {
     *src = (MfLog){0};
 }
 
+void mf_log_copy(MfLog *dst, const MfLog *src) {
+    for (uint32_t i = 0; i < src->diags.len; i++) {
+        MfDiag d = src->diags.items[i];
+        d.text = d.text ? mf_xstrdup(d.text) : NULL;
+        d.file = d.file ? mf_xstrdup(d.file) : NULL;
+        d.suggestion = d.suggestion ? mf_xstrdup(d.suggestion) : NULL;
+        d.note = d.note ? mf_xstrdup(d.note) : NULL;
+        d.line_text = d.line_text ? mf_xstrdup(d.line_text) : NULL;
+        MF_VEC_PUSH(&dst->diags, d);
+    }
+    dst->errors += src->errors;
+    dst->warnings += src->warnings;
+}
+
+void mf_log_drop_warnings(MfLog *log) {
+    if (!log->warnings) return;
+    MfLog kept = {0};
+    for (uint32_t i = 0; i < log->diags.len; i++) {
+        MfDiag d = log->diags.items[i];
+        if (d.kind == MF_DIAG_ERROR) {
+            MF_VEC_PUSH(&kept.diags, d);
+            kept.errors++;
+        } else {
+            free(d.text), free(d.file), free(d.suggestion), free(d.note), free(d.line_text);
+        }
+    }
+    free(log->diags.items);
+    *log = kept;
+}
+
 static int diag_cmp(const void *pa, const void *pb) {
     const MfDiag *a = pa, *b = pb;
     if (!a->file != !b->file) return a->file ? 1 : -1; /* file-less first */

@@ -109,8 +109,9 @@ char *mf_output_name(const char *pattern, const char *name, uint64_t hash) {
  * JS/JSON string literal. */
 typedef struct Ref {
     uint32_t at;
-    uint32_t file;
+    uint32_t file;          /* REF_HOT_ID: the build's hot state id, not a file */
 } Ref;
+#define REF_HOT_ID (UINT32_MAX - 1)
 
 typedef struct File {
     MfOutKind kind;
@@ -155,6 +156,11 @@ typedef struct Emit {
     size_t fed_runtime_len;
     bool maps, gzip;
     bool *in_cycle;         /* per module: on a cycle of static imports and requires */
+    bool hot;               /* cfg->hot: HMR client in, module functions kept */
+    const char *hot_runtime;/* mf_runtime_hot_js, trimmed */
+    size_t hot_runtime_len;
+    MfHotModule *hot_modules;
+    const char *hot_id;
     struct libdeflate_compressor **compressors; /* per worker, made on first use */
     int n_workers;
 } Emit;
@@ -253,15 +259,17 @@ static void wref(File *f, Writer *w, uint32_t target) {
  * A module in a cycle keeps the nested order, in which its header has
  * defined its exports (hoisted functions) before a module of the cycle
  * imports it back. */
-static void render_deps(Emit *e, ChunkOut *co, uint32_t mi) {
+static void render_deps(Emit *e, ChunkOut *co, uint32_t mi, bool own) {
     const MfModule *m = e->g->modules.items[mi];
     if (e->in_cycle[mi]) return;
+    size_t start = co->deps.len;
     bool any = false;
     for (uint32_t k = 0; k < m->imports.len; k++) {
         const MfImportRecord *rec = &m->imports.items[k];
         if (rec->target == MF_NONE || rec->kind == MF_IMPORT_DYNAMIC || rec->kind == MF_IMPORT_REQUIRE) continue;
         if (!any) {
             if (co->deps.len) mf_buf_putc(&co->deps, ',');
+            start = co->deps.len;
             mf_buf_puts(&co->deps, e->link->id_literals[mi]);
             mf_buf_puts(&co->deps, ":[");
         } else {
@@ -271,12 +279,17 @@ static void render_deps(Emit *e, ChunkOut *co, uint32_t mi) {
         mf_buf_puts(&co->deps, e->link->refs[e->link->first_ref[mi] + k]);
     }
     if (any) mf_buf_putc(&co->deps, ']');
+    if (any && own && e->hot) e->hot_modules[mi].deps = mf_xstrndup(co->deps.data + start, co->deps.len - start);
 }
 
 /* Appends "id": function (...) {\n<body>},\n for module mi. */
 static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
     const MfModule *m = e->g->modules.items[mi];
-    render_deps(e, co, mi);
+    /* A runtime module is a member of several chunks: its own chunk keeps
+     * its hot copy, so that no two jobs write one slot. */
+    bool own = e->ch->chunk_of[mi] == (uint32_t)(co - e->co);
+    size_t start = w->out->len;
+    render_deps(e, co, mi, own);
     wputs(w, e->link->id_literals[mi]);
     /* ES modules are strict mode code; the directive shares the header's
      * line so that the body still starts on a line of its own. */
@@ -333,6 +346,12 @@ static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_
     case MF_MOD_CSS: break; /* its text is in the chunk's stylesheet */
     }
     wputs(w, "},\n");
+    if (e->hot && own) {
+        MfHotModule *h = &e->hot_modules[mi];
+        h->len = w->out->len - start;
+        h->text = mf_xstrndup(w->out->data + start, h->len);
+        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
+    }
 }
 
 /* The relative URL of output file `to` from the folder `from_dir` of the
@@ -436,6 +455,15 @@ static void wbool(Writer *w, const char *key, bool v) {
     wputs(w, v ? "\":true" : "\":false");
 }
 
+/* Whether anything can load a remote container: remotes, runtimePlugins
+ * (their hooks are about remote loading) or the mfbuild/runtime API.  If not,
+ * the build ships the federation runtime without that code, and the config
+ * without what only that code reads (remotes, remoteRefs, plugins, retry):
+ * remoteEntry.js size is a benchmark target. */
+static bool uses_remotes(const Emit *e) {
+    return e->cfg->remotes.len || e->cfg->runtime_plugins.len || e->g->runtime_refs.len;
+}
+
 /* `federation` of the runtime config (output-format.md 4.2) for the runtime
  * of chunk ci.  consumes and remoteRefs cover the chunks it may load; an
  * entry's own list includes its common deps, which it loads before it
@@ -468,24 +496,22 @@ static void render_federation(Emit *e, uint32_t ci, Writer *w, const uint8_t *li
         wputs(w, ",\"requiredVersion\":");
         if (sh->required_version) wlit(w, sh->required_version);
         else wputs(w, "false");
+        /* Compiled here, so the runtime never parses a range (semver.c). */
+        wputs(w, ",\"range\":");
+        if (sh->required_version) {
+            MfBuf range = {0};
+            mf_semver_range_json(sh->required_version, &range);
+            wput(w, range.data, range.len);
+            mf_buf_free(&range);
+        } else {
+            wputs(w, "false");
+        }
         wbool(w, "strictVersion", sh->strict_version);
         wputs(w, ",\"fallback\":");
         wputs(w, key->fallback != MF_NONE ? e->link->id_literals[key->fallback] : "null");
         wputs(w, ",\"chunks\":");
         if (ch->shared_of[i] != MF_NONE) chunk_list(e, w, ch->shared_of[i]);
         else wputs(w, "[]");
-        wputs(w, "}");
-    }
-
-    wputs(w, "},\n\"remotes\":{");
-    for (uint32_t i = 0; i < cfg->remotes.len; i++) {
-        const MfRemote *r = &cfg->remotes.items[i];
-        if (i) wputs(w, ",");
-        wlit(w, r->alias);
-        wputs(w, ":{\"name\":");
-        wlit(w, r->name);
-        wputs(w, ",\"entry\":");
-        wlit(w, r->entry);
         wputs(w, "}");
     }
 
@@ -520,41 +546,6 @@ static void render_federation(Emit *e, uint32_t ci, Writer *w, const uint8_t *li
     }
     free(key_on);
 
-    /* remoteRefs: the same chunks; ids "mf-remote/<specifier>". */
-    wputs(w, "},\n\"remoteRefs\":{");
-    first = true;
-    for (uint32_t k = 0; k < nc; k++) {
-        if (k != ci && !listed[k]) continue;
-        const MfChunk *c = &ch->items.items[k];
-        MF_VEC(const char *) refs = {0};
-        for (uint32_t d = 0; d <= (k == ci ? c->deps.len : 0); d++) {
-            const MfChunk *src = d == 0 ? c : &ch->items.items[c->deps.items[d - 1]];
-            for (uint32_t j = 0; j < src->remote_refs.len; j++) MF_VEC_PUSH(&refs, src->remote_refs.items[j]);
-        }
-        if (refs.len) {
-            /* Sorted and unique (each list is; their union need not be). */
-            for (uint32_t i = 1; i < refs.len; i++)
-                for (uint32_t j = i; j > 0 && strcmp(refs.items[j - 1], refs.items[j]) > 0; j--) {
-                    const char *t = refs.items[j];
-                    refs.items[j] = refs.items[j - 1];
-                    refs.items[j - 1] = t;
-                }
-            if (!first) wputs(w, ",");
-            first = false;
-            wlit(w, c->name);
-            wputs(w, ":[");
-            for (uint32_t i = 0; i < refs.len; i++) {
-                if (i && strcmp(refs.items[i], refs.items[i - 1]) == 0) continue;
-                char *id = mf_xasprintf("mf-remote/%s", refs.items[i]);
-                if (i) wputs(w, ",");
-                wlit(w, id);
-                free(id);
-            }
-            wputs(w, "]");
-        }
-        free(refs.items);
-    }
-
     /* exposes: the container's only. */
     wputs(w, "},\n\"exposes\":{");
     first = true;
@@ -572,17 +563,67 @@ static void render_federation(Emit *e, uint32_t ci, Writer *w, const uint8_t *li
         wputs(w, "}");
     }
 
-    wputs(w, "},\n\"plugins\":[");
-    first = true;
-    for (uint32_t i = 0; i < g->plugin_modules.len; i++) {
-        uint32_t m = g->plugin_modules.items[i];
-        if (m == MF_NONE) continue;
-        if (!first) wputs(w, ",");
-        first = false;
-        wputs(w, e->link->id_literals[m]);
+    /* What only the full runtime reads (uses_remotes). */
+    if (uses_remotes(e)) {
+        wputs(w, "},\n\"remotes\":{");
+        for (uint32_t i = 0; i < cfg->remotes.len; i++) {
+            const MfRemote *r = &cfg->remotes.items[i];
+            if (i) wputs(w, ",");
+            wlit(w, r->alias);
+            wputs(w, ":{\"name\":");
+            wlit(w, r->name);
+            wputs(w, ",\"entry\":");
+            wlit(w, r->entry);
+            wputs(w, "}");
+        }
+        /* remoteRefs: the chunks of consumes; ids "mf-remote/<specifier>". */
+        wputs(w, "},\n\"remoteRefs\":{");
+        first = true;
+        for (uint32_t k = 0; k < nc; k++) {
+            if (k != ci && !listed[k]) continue;
+            const MfChunk *c = &ch->items.items[k];
+            MF_VEC(const char *) refs = {0};
+            for (uint32_t d = 0; d <= (k == ci ? c->deps.len : 0); d++) {
+                const MfChunk *src = d == 0 ? c : &ch->items.items[c->deps.items[d - 1]];
+                for (uint32_t j = 0; j < src->remote_refs.len; j++) MF_VEC_PUSH(&refs, src->remote_refs.items[j]);
+            }
+            if (refs.len) {
+                /* Sorted and unique (each list is; their union need not be). */
+                for (uint32_t i = 1; i < refs.len; i++)
+                    for (uint32_t j = i; j > 0 && strcmp(refs.items[j - 1], refs.items[j]) > 0; j--) {
+                        const char *t = refs.items[j];
+                        refs.items[j] = refs.items[j - 1];
+                        refs.items[j - 1] = t;
+                    }
+                if (!first) wputs(w, ",");
+                first = false;
+                wlit(w, c->name);
+                wputs(w, ":[");
+                for (uint32_t i = 0; i < refs.len; i++) {
+                    if (i && strcmp(refs.items[i], refs.items[i - 1]) == 0) continue;
+                    char *id = mf_xasprintf("mf-remote/%s", refs.items[i]);
+                    if (i) wputs(w, ",");
+                    wlit(w, id);
+                    free(id);
+                }
+                wputs(w, "]");
+            }
+            free(refs.items);
+        }
+        wputs(w, "},\n\"plugins\":[");
+        first = true;
+        for (uint32_t i = 0; i < g->plugin_modules.len; i++) {
+            uint32_t m = g->plugin_modules.items[i];
+            if (m == MF_NONE) continue;
+            if (!first) wputs(w, ",");
+            first = false;
+            wputs(w, e->link->id_literals[m]);
+        }
+        snprintf(buf, sizeof buf, "],\"retry\":{\"times\":%d,\"delayMs\":%d}", cfg->retry_times, cfg->retry_delay_ms);
+        wputs(w, buf);
+    } else {
+        wputs(w, "}");
     }
-    snprintf(buf, sizeof buf, "],\"retry\":{\"times\":%d,\"delayMs\":%d}", cfg->retry_times, cfg->retry_delay_ms);
-    wputs(w, buf);
     /* The runtime's own chunk: the entry chunk, or for the container its
      * chunk (whose consumes are those of the runtime plugins). */
     wputs(w, ",\"entryChunk\":");
@@ -651,6 +692,15 @@ static void render_config(Emit *e, uint32_t ci, File *js, Writer *w) {
     }
     wputs(w, "]");
     if (e->fed) render_federation(e, ci, w, listed);
+    if (e->hot) {
+        /* The state id is the hash of everything, known only after the
+         * names: spliced in at step 4 like a file name. */
+        wputs(w, ",\n\"hot\":{\"name\":");
+        wlit(w, cfg->name ? cfg->name : "app");
+        wputs(w, ",\"id\":");
+        wref(js, w, REF_HOT_ID);
+        wputs(w, "}");
+    }
     wputs(w, "}");
     free(listed);
 }
@@ -701,15 +751,25 @@ static void render_chunk(Emit *e, uint32_t ci) {
             wputs(&w, e->cfg->name ? e->cfg->name : "app");
             wputs(&w, " = ");
         }
-        if (e->fed) {
-            /* The federation runtime reads the same config object. */
+        if (e->fed || e->hot) {
+            /* The federation runtime and the HMR client read the same config
+             * object. */
             wputs(&w, "(function () {\nvar config = ");
             render_config(e, ci, js, &w);
             wputs(&w, ";\nvar __mf = (");
             wput(&w, e->runtime, e->runtime_len);
-            wputs(&w, "\n)(config);\n(");
-            wput(&w, e->fed_runtime, e->fed_runtime_len);
-            wputs(&w, "\n)(__mf, config.federation);\n__mf.register({\n");
+            wputs(&w, "\n)(config);\n");
+            if (e->fed) {
+                wputs(&w, "(");
+                wput(&w, e->fed_runtime, e->fed_runtime_len);
+                wputs(&w, "\n)(__mf, config.federation);\n");
+            }
+            if (e->hot) {
+                wputs(&w, "(");
+                wput(&w, e->hot_runtime, e->hot_runtime_len);
+                wputs(&w, "\n)(__mf, config.hot);\n");
+            }
+            wputs(&w, "__mf.register({\n");
         } else {
             wputs(&w, "(function () {\nvar __mf = (");
             wput(&w, e->runtime, e->runtime_len);
@@ -789,7 +849,7 @@ static void fold_refs(Emit *e, XXH3_state_t *st, uint32_t f, uint32_t *mark, uin
         const File *file = &e->files.items[x];
         for (uint32_t i = file->refs.len; i-- > 0;) {
             uint32_t t = file->refs.items[i].file;
-            if (mark[t] == stamp) continue;
+            if (t == REF_HOT_ID || mark[t] == stamp) continue;
             mark[t] = stamp;
             MF_VEC_PUSH(&stack, t);
         }
@@ -891,7 +951,7 @@ static void finish_chunk(Emit *e, uint32_t ci, int worker) {
     for (uint32_t i = 0; i < js->refs.len; i++) {
         const Ref *r = &js->refs.items[i];
         mf_buf_append(&out, js->buf.data + pos, r->at - pos);
-        mf_buf_json_string(&out, e->files.items[r->file].path);
+        mf_buf_json_string(&out, r->file == REF_HOT_ID ? e->hot_id : e->files.items[r->file].path);
         pos = r->at;
     }
     mf_buf_append(&out, js->buf.data + pos, js->buf.len - pos);
@@ -1123,8 +1183,31 @@ static size_t trim_runtime(const char *s, size_t n) {
 static void prepare_runtime(Emit *e) {
     e->runtime = mf_runtime_core_js;
     e->runtime_len = trim_runtime(mf_runtime_core_js, mf_runtime_core_js_len);
-    e->fed_runtime = mf_runtime_federation_js;
-    e->fed_runtime_len = trim_runtime(mf_runtime_federation_js, mf_runtime_federation_js_len);
+    bool remotes = uses_remotes(e);
+    e->fed_runtime = remotes ? mf_runtime_federation_js : mf_runtime_federation_noremotes_js;
+    e->fed_runtime_len = remotes ? trim_runtime(mf_runtime_federation_js, mf_runtime_federation_js_len)
+                                 : trim_runtime(mf_runtime_federation_noremotes_js, mf_runtime_federation_noremotes_js_len);
+    e->hot_runtime = mf_runtime_hot_js;
+    e->hot_runtime_len = trim_runtime(mf_runtime_hot_js, mf_runtime_hot_js_len);
+}
+
+/* The hot state id: every module function (id and hash) and every file
+ * name, so that two builds share an id only when a page of one needs no
+ * update to match the other. */
+static void hot_state_id(Emit *e) {
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_64bits_reset(st);
+    for (uint32_t i = 0; i < e->g->modules.len; i++) {
+        const MfHotModule *h = &e->hot_modules[i];
+        XXH3_64bits_update(st, e->link->id_literals[i], strlen(e->link->id_literals[i]) + 1);
+        XXH3_64bits_update(st, &h->hash, sizeof h->hash);
+    }
+    for (uint32_t i = 0; i < e->files.len; i++)
+        if (e->files.items[i].path) XXH3_64bits_update(st, e->files.items[i].path, strlen(e->files.items[i].path) + 1);
+    char hex[17];
+    hex16(XXH3_64bits_digest(st), hex);
+    XXH3_freeState(st);
+    e->hot_id = mf_arena_strdup(e->arena, hex);
 }
 
 MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const MfChunks *ch, MfLog *log) {
@@ -1145,6 +1228,8 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     e.fed = mf_uses_federation(cfg) || cfg->runtime_plugins.len || g->runtime_refs.len;
     prepare_runtime(&e);
     e.in_cycle = find_cycles(g, e.arena);
+    e.hot = cfg->hot && cfg->target == MF_TARGET_WEB;
+    if (e.hot) e.hot_modules = mf_xcalloc(g->modules.len + 1, sizeof(MfHotModule));
     e.asset_path = mf_arena_alloc(e.arena, (g->modules.len + 1) * sizeof(char *));
     e.co = mf_xcalloc(ch->items.len + 1, sizeof(ChunkOut));
 
@@ -1178,6 +1263,7 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     /* 2-4.  After step 2 no file is added until the HTML. */
     run_chunks(&e, pool, false);
     name_files(&e);
+    if (e.hot) hot_state_id(&e);
     check_unique_paths(&e, log);
     run_chunks(&e, pool, true);
     if (pool) mf_pool_free(pool);
@@ -1195,6 +1281,9 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     /* The result, in output order: chunks (JS, CSS, map), assets, HTML. */
     MfEmit *r = mf_xcalloc(1, sizeof *r);
     r->arena = e.arena;
+    r->hot_id = e.hot_id;
+    r->hot_modules = e.hot_modules;
+    r->n_hot_modules = e.hot ? g->modules.len : 0;
     uint32_t *order = mf_xmalloc((e.files.len + 1) * sizeof(uint32_t)), n_order = 0;
     for (uint32_t i = n_assets; i < e.files.len; i++) {
         MfOutKind k = e.files.items[i].kind;
@@ -1245,6 +1334,11 @@ void mf_emit_free(MfEmit *e) {
         free(f->gz);
     }
     free(e->files.items);
+    for (uint32_t i = 0; i < e->n_hot_modules; i++) {
+        free(e->hot_modules[i].text);
+        free(e->hot_modules[i].deps);
+    }
+    free(e->hot_modules);
     mf_arena_free(e->arena);
     free(e);
 }
@@ -1379,5 +1473,124 @@ done:
     free(parent);
     free(tmp);
     free(old);
+    return ok;
+}
+
+/* ---- watch mode: rewriting only what changed ------------------------------------ */
+
+/* What the last write left in the output folder: path -> hash of its
+ * bytes (".gz" siblings are entries of their own). */
+struct MfOutState {
+    MfMap *index;                 /* path -> index in paths */
+    MF_VEC(char *) paths;
+    MF_VEC(uint64_t) hashes;
+    MF_VEC(uint32_t) seen;        /* the write that last produced it */
+    uint32_t stamp;
+    bool written;                 /* a first (whole-folder) write happened */
+};
+
+MfOutState *mf_out_state_new(void) {
+    MfOutState *s = mf_xcalloc(1, sizeof *s);
+    s->index = mf_map_new();
+    return s;
+}
+
+void mf_out_state_free(MfOutState *s) {
+    if (!s) return;
+    for (uint32_t i = 0; i < s->paths.len; i++) free(s->paths.items[i]);
+    free(s->paths.items);
+    free(s->hashes.items);
+    free(s->seen.items);
+    mf_map_free(s->index);
+    free(s);
+}
+
+/* Records `path` with `hash` for this write; true when it differs from
+ * what the folder holds (new, or other bytes). */
+static bool out_state_update(MfOutState *s, const char *path, uint64_t hash) {
+    uint32_t i;
+    if (!mf_map_get(s->index, path, &i)) {
+        i = s->paths.len;
+        MF_VEC_PUSH(&s->paths, mf_xstrdup(path));
+        MF_VEC_PUSH(&s->hashes, hash);
+        MF_VEC_PUSH(&s->seen, s->stamp);
+        mf_map_put(s->index, path, i);
+        return true;
+    }
+    bool changed = s->hashes.items[i] != hash || s->seen.items[i] == 0;
+    s->hashes.items[i] = hash;
+    s->seen.items[i] = s->stamp;
+    return changed;
+}
+
+/* Writes one file next to its final place and renames it over: a reader
+ * (a browser, a server) sees the old bytes or the new, never a part. */
+static bool write_atomic(const char *out_dir, const char *rel, const char *data, size_t len, MfLog *log) {
+    char *path = mf_xasprintf("%s/%s", out_dir, rel);
+    char *dir = mf_path_dirname(path);
+    char *tmp = mf_xasprintf("%s/.%s.tmp-%ld", dir, mf_path_basename(path), (long)getpid());
+    bool ok = false;
+    if (make_dirs(dir) != 0) write_error(log, "create the folder", dir);
+    else if (write_file(tmp, data, len) != 0) write_error(log, "write", tmp);
+    else if (rename(tmp, path) != 0) write_error(log, "replace", path);
+    else ok = true;
+    if (!ok) (void)unlink(tmp);
+    free(tmp);
+    free(dir);
+    free(path);
+    return ok;
+}
+
+bool mf_emit_write_changed(const MfEmit *e, const char *out_dir, MfOutState *s, uint32_t *n_written, MfLog *log) {
+    *n_written = 0;
+    s->stamp++;
+    bool first = !s->written;
+    /* The hashes of this output, and which files differ. */
+    uint32_t n = e->files.len;
+    bool *changed = mf_xcalloc(2 * (size_t)n + 1, sizeof(bool));
+    for (uint32_t i = 0; i < n; i++) {
+        const MfOutFile *f = &e->files.items[i];
+        changed[2 * i] = out_state_update(s, f->path, XXH3_64bits(f->data, f->len));
+        if (f->gz) {
+            char *gz = mf_xasprintf("%s.gz", f->path);
+            changed[2 * i + 1] = out_state_update(s, gz, XXH3_64bits(f->gz, f->gz_len));
+            free(gz);
+        }
+    }
+    bool ok = true;
+    if (first) {
+        /* The first build of a session replaces the folder, like build. */
+        ok = mf_emit_write(e, out_dir, log);
+        if (ok) *n_written = n;
+    } else {
+        for (uint32_t i = 0; ok && i < n; i++) {
+            const MfOutFile *f = &e->files.items[i];
+            if (changed[2 * i]) {
+                ok = write_atomic(out_dir, f->path, f->data, f->len, log);
+                *n_written += ok;
+            }
+            if (ok && f->gz && changed[2 * i + 1]) {
+                char *gz = mf_xasprintf("%s.gz", f->path);
+                ok = write_atomic(out_dir, gz, f->gz, f->gz_len, log);
+                free(gz);
+            }
+        }
+        /* Files of earlier builds that this one no longer has (old content
+         * hashes): removed, but only files mfbuild wrote. */
+        for (uint32_t i = 0; ok && i < s->paths.len; i++) {
+            if (s->seen.items[i] == s->stamp || s->seen.items[i] == 0) continue;
+            char *path = mf_xasprintf("%s/%s", out_dir, s->paths.items[i]);
+            if (unlink(path) != 0 && errno != ENOENT) write_error(log, "remove", path);
+            s->seen.items[i] = 0; /* gone: written again if it comes back */
+            free(path);
+        }
+    }
+    if (ok) s->written = true;
+    else {
+        /* Unknown state on disk: the next write starts over. */
+        for (uint32_t i = 0; i < s->seen.len; i++) s->seen.items[i] = 0;
+        s->written = false;
+    }
+    free(changed);
     return ok;
 }

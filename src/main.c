@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { CMD_PROJECT = 1, CMD_DEV = 2, CMD_CHECK = 4, CMD_ALL = 7 };
+enum { CMD_PROJECT = 1, CMD_DEV = 2, CMD_CHECK = 4, CMD_WATCH = 8, CMD_ALL = 15 };
 
 typedef enum {
-#define X(e, name, args, summary, avail) CMD_ID_##e,
+#define X(e, name, args, summary) CMD_ID_##e,
 #include "commands.def"
 #undef X
     CMD_ID__COUNT
@@ -29,9 +29,8 @@ typedef enum {
 
 static const struct {
     const char *name, *args, *summary;
-    bool available;
 } commands[] = {
-#define X(e, name, args, summary, avail) {name, args, summary, avail},
+#define X(e, name, args, summary) {name, args, summary},
 #include "commands.def"
 #undef X
 };
@@ -61,12 +60,14 @@ typedef struct Cli {
     const char *values[OPT__COUNT]; /* argument of each option given, or "" for flags */
     MF_VEC(const char *) positional;
     int threads;
+    int debounce_ms;
     MfColor color;
 } Cli;
 
 static int cmd_mask(CmdId cmd) {
     switch (cmd) {
-    case CMD_ID_DEV: return CMD_PROJECT | CMD_DEV;
+    case CMD_ID_DEV: return CMD_PROJECT | CMD_DEV | CMD_WATCH;
+    case CMD_ID_WATCH: return CMD_PROJECT | CMD_WATCH;
     case CMD_ID_CHECK: return CMD_CHECK;
     case CMD_ID_HELP: return CMD_ALL;
     default: return CMD_PROJECT;
@@ -81,7 +82,7 @@ static void print_usage(FILE *f) {
     for (int i = 0; i < CMD_ID__COUNT; i++) {
         char left[64];
         snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].args);
-        fprintf(f, "  %-22s %s%s\n", left, commands[i].summary, commands[i].available ? "" : " (not available yet)");
+        fprintf(f, "  %-22s %s\n", left, commands[i].summary);
     }
     fprintf(f, "\nOptions:\n");
     for (int i = 0; i < OPT__COUNT; i++) {
@@ -99,9 +100,8 @@ static void print_usage(FILE *f) {
 }
 
 static void print_command_help(FILE *f, CmdId cmd) {
-    fprintf(f, "Usage: mfbuild %s [OPTIONS] %s\n\n%s%s\n\nOptions:\n", commands[cmd].name,
-            commands[cmd].args, commands[cmd].summary,
-            commands[cmd].available ? "" : " (not available yet)");
+    fprintf(f, "Usage: mfbuild %s [OPTIONS] %s\n\n%s\n\nOptions:\n", commands[cmd].name,
+            commands[cmd].args, commands[cmd].summary);
     int mask = cmd_mask(cmd);
     for (int i = 0; i < OPT__COUNT; i++) {
         if (!(options[i].cmds & mask)) continue;
@@ -239,6 +239,18 @@ static bool parse_args(int argc, char **argv, Cli *cli, MfLog *log) {
             return false;
         }
     }
+    cli->debounce_ms = 5;
+    if (cli->values[OPT_DEBOUNCE]) {
+        char *end;
+        long n = strtol(cli->values[OPT_DEBOUNCE], &end, 10);
+        if (*end || end == cli->values[OPT_DEBOUNCE] || n < 0 || n > 60000) {
+            mf_log_add(log, MF_DIAG_ERROR, MF_MSG_USAGE, NULL, NULL, 0, 0, 0,
+                       "--debounce must be a number of milliseconds from 0 to 60000, got \"%s\"",
+                       cli->values[OPT_DEBOUNCE]);
+            return false;
+        }
+        cli->debounce_ms = (int)n;
+    }
     if (cli->values[OPT_PORT]) {
         char *end;
         long n = strtol(cli->values[OPT_PORT], &end, 10);
@@ -287,33 +299,18 @@ static MfConfig *load_config(const Cli *cli, MfMode default_mode, MfLog *log) {
         .host = cli->values[OPT_HOST],
         .port = cli->values[OPT_PORT] ? atoi(cli->values[OPT_PORT]) : -1,
         .default_mode = default_mode,
+        .threads = cli->threads,
+        .json = cli->values[OPT_JSON] != NULL,
+        .timings = cli->values[OPT_TIMINGS] != NULL,
+        .quiet = cli->values[OPT_QUIET] != NULL,
+        .color = cli->color,
     };
-    MfConfig *cfg = mf_config_load(&args, log);
-    if (!cfg) return NULL;
-    if (cli->threads) cfg->threads = cli->threads;
-    cfg->json = cli->values[OPT_JSON] != NULL;
-    cfg->timings = cli->values[OPT_TIMINGS] != NULL;
-    cfg->quiet = cli->values[OPT_QUIET] != NULL;
-    cfg->color = cli->color;
-    return cfg;
+    return mf_config_load(&args, log);
 }
 
 /* Prints the log to stderr (warnings dropped with --quiet). */
 static void report(MfLog *log, const char *root, const Cli *cli) {
-    if (cli->values[OPT_QUIET] && log->warnings) {
-        MfLog kept = {0};
-        for (uint32_t i = 0; i < log->diags.len; i++) {
-            MfDiag d = log->diags.items[i];
-            if (d.kind == MF_DIAG_ERROR) {
-                MF_VEC_PUSH(&kept.diags, d);
-                kept.errors++;
-            } else {
-                free(d.text), free(d.file), free(d.suggestion), free(d.note), free(d.line_text);
-            }
-        }
-        free(log->diags.items);
-        *log = kept;
-    }
+    if (cli->values[OPT_QUIET]) mf_log_drop_warnings(log);
     /* Before the config is loaded there is no root: paths are shown
      * relative to the current folder, as the user typed them. */
     char *cwd = root ? NULL : getcwd(NULL, 0);
@@ -332,12 +329,7 @@ static int cmd_graph(const Cli *cli) {
         return 2;
     }
     timings_add(&t, "config", start);
-    /* Nothing to start from is a usage error, not an empty success: a
-     * forgotten config would otherwise print an empty graph and exit 0. */
-    if (cfg->entries.len == 0 && cfg->exposes.len == 0) {
-        mf_log_add(&log, MF_DIAG_ERROR, cfg->config_path ? MF_MSG_CONFIG_VALUE : MF_MSG_USAGE, cfg->config_path,
-                   NULL, 0, 0, 0, "Nothing to build: no entry points");
-        mf_log_note(&log, "Pass ENTRY arguments, or set \"entry\" or \"exposes\" in mfbuild.json.");
+    if (!mf_config_check_buildable(cfg, &log)) {
         report(&log, cfg->root, cli);
         mf_config_free(cfg);
         mf_log_free(&log);
@@ -443,57 +435,36 @@ static int cmd_build(const Cli *cli) {
     bool json = cli->values[OPT_JSON] != NULL;
     double begin = mf_now_ms(), start = begin;
     MfConfig *cfg = load_config(cli, MF_MODE_PRODUCTION, &log);
-    MfGraph *g = NULL;
-    MfLink *link = NULL;
-    MfChunks *chunks = NULL;
-    MfEmit *em = NULL;
+    MfBuild b = {0};
     bool ok = false;
     int rc = 2;
     if (!cfg) goto out;
     timings_add(&t, "config", start);
-    if (cfg->entries.len == 0 && cfg->exposes.len == 0) {
-        mf_log_add(&log, MF_DIAG_ERROR, cfg->config_path ? MF_MSG_CONFIG_VALUE : MF_MSG_USAGE, cfg->config_path,
-                   NULL, 0, 0, 0, "Nothing to build: no entry points");
-        mf_log_note(&log, "Pass ENTRY arguments, or set \"entry\" or \"exposes\" in mfbuild.json.");
-        goto out;
-    }
+    if (!mf_config_check_buildable(cfg, &log)) goto out;
     rc = 1;
 
-    start = mf_now_ms();
-    g = mf_scan(cfg, &log);
-    timings_add(&t, "scan", start);
-    if (log.errors) goto out;
-    /* After this point the graph is complete, error-free and in its stable
-     * order: every later phase is a function of it and the config. */
-
-    start = mf_now_ms();
-    link = mf_link(g, cfg);
-    timings_add(&t, "link", start);
-    /* Module ids and every import's text are fixed. */
-
-    start = mf_now_ms();
-    chunks = mf_chunk(g, cfg);
-    timings_add(&t, "chunk", start);
-    /* Every module is in exactly one chunk. */
-
-    start = mf_now_ms();
-    em = mf_emit(g, cfg, link, chunks, &log);
-    if (!log.errors && mf_emit_write(em, cfg->out_dir, &log)) ok = true;
-    timings_add(&t, "emit", start);
+    if (mf_build_run(&b, cfg, NULL, &log)) {
+        start = mf_now_ms();
+        ok = mf_emit_write(b.em, cfg->out_dir, &log);
+        b.ms[MF_PHASE_EMIT] += mf_now_ms() - start; /* writing is part of emit */
+    }
+    static const char *const phase_names[] = {"config", "scan", "link", "chunk", "emit"};
+    for (int p = MF_PHASE_SCAN; p < MF_PHASE__COUNT && b.g; p++)
+        if (p == MF_PHASE_SCAN || b.em) {
+            t.phase[t.n] = phase_names[p];
+            t.ms[t.n++] = b.ms[p];
+        }
     if (ok) rc = 0;
 
 out:;
     MfBuf out = {0};
-    if (json) build_json(cfg, em, ok, &log, &t, &out);
+    if (json) build_json(cfg, b.em, ok, &log, &t, &out);
     report(&log, cfg ? cfg->root : NULL, cli);
     if (out.len) fwrite(out.data, 1, out.len, stdout);
     mf_buf_free(&out);
-    if (ok && !json && !cfg->quiet) build_summary(cfg, em, mf_now_ms() - begin);
+    if (ok && !json && !cfg->quiet) build_summary(cfg, b.em, mf_now_ms() - begin);
     if (cfg && cfg->timings) timings_print(&t);
-    mf_emit_free(em);
-    mf_chunks_free(chunks);
-    mf_link_free(link);
-    mf_graph_free(g);
+    mf_build_free(&b);
     mf_config_free(cfg);
     mf_log_free(&log);
     return rc;
@@ -513,24 +484,30 @@ static int cmd_check(const Cli *cli) {
     return mf_check_main(&args);
 }
 
-/* Commands whose issue has not landed: a clear error, exit 2 — and with
- * --json still exactly one JSON object on stdout, as build --json promises. */
-static int cmd_not_available(const Cli *cli) {
-    MfLog log = {0};
-    mf_log_add(&log, MF_DIAG_ERROR, MF_MSG_NOT_AVAILABLE, NULL, NULL, 0, 0, 0,
-               "\"mfbuild %s\" is not available yet in mfbuild %s", commands[cli->cmd].name, MF_VERSION);
-    mf_log_note(&log, "Available now: mfbuild build, graph and check. See mfbuild --help.");
-    mf_log_print(&log, NULL, cli->color);
-    if (cli->values[OPT_JSON]) {
-        MfBuf out = {0};
-        mf_buf_puts(&out, "{\"ok\":false,\"outputs\":[],\"diagnostics\":[");
-        mf_log_json(&log, NULL, &out);
-        mf_buf_puts(&out, "],\"timings\":{}}\n");
-        fwrite(out.data, 1, out.len, stdout);
-        mf_buf_free(&out);
-    }
-    mf_log_free(&log);
-    return 2;
+/* `mfbuild watch` and `mfbuild dev`: devloop.c runs the loop. */
+static int cmd_dev(const Cli *cli) {
+    MfDevArgs args = {
+        .config = {
+            .config_path = cli->values[OPT_CONFIG],
+            .entries = cli->positional.items,
+            .n_entries = (int)cli->positional.len,
+            .target = cli->values[OPT_TARGET],
+            .mode = cli->values[OPT_MODE],
+            .out_dir = cli->values[OPT_OUT],
+            .host = cli->values[OPT_HOST],
+            .port = cli->values[OPT_PORT] ? atoi(cli->values[OPT_PORT]) : -1,
+            .default_mode = MF_MODE_DEVELOPMENT,
+            .threads = cli->threads,
+            .timings = cli->values[OPT_TIMINGS] != NULL,
+            .quiet = cli->values[OPT_QUIET] != NULL,
+            .hot = cli->cmd == CMD_ID_DEV,
+            .color = cli->color,
+        },
+        .serve = cli->cmd == CMD_ID_DEV,
+        .debounce_ms = cli->debounce_ms,
+        .poll = cli->values[OPT_POLL] != NULL,
+    };
+    return mf_dev_main(&args);
 }
 
 int main(int argc, char **argv) {
@@ -583,7 +560,7 @@ int main(int argc, char **argv) {
     } else if (cli.cmd == CMD_ID_CHECK) {
         rc = cmd_check(&cli);
     } else {
-        rc = cmd_not_available(&cli);
+        rc = cmd_dev(&cli); /* watch, dev */
     }
     mf_log_free(&log);
     free(cli.positional.items);

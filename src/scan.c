@@ -23,6 +23,134 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+
+/* ---- the module cache (watch mode) ------------------------------------------- */
+
+typedef struct CacheEntry {
+    MfModule *m;        /* NULL once dropped */
+    uint64_t hash;      /* of m->source */
+    bool dirty;         /* invalidated since it was parsed */
+    uint32_t used;      /* the last scan (generation) that reached it */
+} CacheEntry;
+
+struct MfModuleCache {
+    const MfConfig *cfg;
+    MfMap *by_path;               /* real path -> index in entries */
+    MF_VEC(CacheEntry) entries;
+    MfResolver *resolver;         /* NULL: make a new one at the next scan */
+    uint32_t gen;
+    MfScanStats stats;
+};
+
+MfModuleCache *mf_module_cache_new(const MfConfig *cfg) {
+    MfModuleCache *c = mf_xcalloc(1, sizeof *c);
+    c->cfg = cfg;
+    c->by_path = mf_map_new();
+    return c;
+}
+
+void mf_module_cache_free(MfModuleCache *c) {
+    if (!c) return;
+    for (uint32_t i = 0; i < c->entries.len; i++) mf_module_free(c->entries.items[i].m);
+    free(c->entries.items);
+    mf_map_free(c->by_path);
+    mf_resolver_free(c->resolver);
+    free(c);
+}
+
+MfScanStats mf_module_cache_stats(const MfModuleCache *c) {
+    return c->stats;
+}
+
+/* A change that may alter what a specifier resolves to: the resolver's
+ * cached lookups are no longer true. */
+static bool changes_resolution(MfModuleCache *c, const char *path, bool known) {
+    const char *base = mf_path_basename(path);
+    if (strcmp(base, "package.json") == 0 || strcmp(base, "tsconfig.json") == 0 ||
+        strcmp(base, "jsconfig.json") == 0)
+        return true;
+    /* An edit of a module in place changes nothing; a file that appeared
+     * (unknown) or disappeared may. */
+    (void)c;
+    return !known || !mf_file_exists(path);
+}
+
+void mf_module_cache_invalidate(MfModuleCache *c, const char *path) {
+    uint32_t i;
+    bool known = mf_map_get(c->by_path, path, &i) && c->entries.items[i].m;
+    if (known) c->entries.items[i].dirty = true;
+    if (changes_resolution(c, path, known)) {
+        mf_resolver_free(c->resolver);
+        c->resolver = NULL;
+    }
+}
+
+/* Stores a freshly parsed record, replacing (and freeing) the one it
+ * supersedes: that one is in no live graph (see the header's contract). */
+static void cache_store(MfModuleCache *c, MfModule *m) {
+    uint32_t i;
+    if (!mf_map_get(c->by_path, m->path, &i)) {
+        i = c->entries.len;
+        CacheEntry fresh = {0};
+        MF_VEC_PUSH(&c->entries, fresh);
+        mf_map_put(c->by_path, m->path, i);
+    }
+    CacheEntry *e = &c->entries.items[i];
+    if (e->m != m) mf_module_free(e->m);
+    e->m = m;
+    e->used = c->gen;
+    /* A file that could not be read is tried again next time. */
+    e->dirty = m->source == NULL;
+    e->hash = m->source ? XXH3_64bits(m->source, m->size) : 0;
+    c->stats.parsed++;
+}
+
+/* The cached record of `path` when it can serve this scan as it is, with
+ * its per-scan fields reset; NULL when the file must be parsed. */
+static MfModule *cache_reuse(MfModuleCache *c, const char *path, MfResolver *resolver, bool new_resolver) {
+    uint32_t i;
+    if (!mf_map_get(c->by_path, path, &i) || !c->entries.items[i].m) return NULL;
+    CacheEntry *e = &c->entries.items[i];
+    if (e->dirty) {
+        char *src = NULL;
+        size_t len = 0;
+        if (mf_file_read(path, &src, &len) != 0) return NULL;
+        bool same = XXH3_64bits(src, len) == e->hash && len == e->m->size;
+        free(src);
+        if (!same) return NULL;
+        e->dirty = false;
+    }
+    MfModule *m = e->m;
+    e->used = c->gen;
+    m->index = MF_NONE;
+    for (uint32_t k = 0; k < m->imports.len; k++) m->imports.items[k].target = MF_NONE;
+    if (new_resolver) {
+        /* A reinstalled package may have a new version. */
+        const char *pkg, *version;
+        m->package = m->package_version = NULL;
+        if (mf_resolver_package_of(resolver, path, &pkg, &version)) {
+            m->package = mf_arena_strdup(m->arena, pkg);
+            if (version) m->package_version = mf_arena_strdup(m->arena, version);
+        }
+    }
+    c->stats.reused++;
+    return m;
+}
+
+/* Drops the records the last scan did not reach (deleted files, imports
+ * removed), so memory follows the current graph. */
+static void cache_sweep(MfModuleCache *c) {
+    for (uint32_t i = 0; i < c->entries.len; i++) {
+        CacheEntry *e = &c->entries.items[i];
+        if (e->m && e->used != c->gen) {
+            mf_module_free(e->m);
+            e->m = NULL;
+        }
+    }
+}
+
+/* ---- the scan ------------------------------------------------------------------ */
 
 typedef struct ScanJob {
     MfModule *module;
@@ -46,6 +174,9 @@ typedef struct Scanner {
     MfParseOptions opts;
     MfMap *by_path;               /* real path -> discovery id */
     MF_VEC(MfModule *) found;     /* discovery order */
+    MfModuleCache *cache;         /* NULL for a one-off scan */
+    bool new_resolver;            /* the cache's resolver was made for this scan */
+    MF_VEC(uint32_t) ready;       /* reused records whose imports are still to classify */
 } Scanner;
 
 /* Returns the discovery id of `path` (owned by the caller), submitting a
@@ -55,7 +186,13 @@ static uint32_t scanner_add(Scanner *s, const char *path) {
     if (mf_map_get(s->by_path, path, &id)) return id;
     id = s->found.len;
     mf_map_put(s->by_path, path, id);
-    MfModule *m = mf_module_new(path);
+    MfModule *m = s->cache ? cache_reuse(s->cache, path, s->resolver, s->new_resolver) : NULL;
+    if (m) {
+        MF_VEC_PUSH(&s->found, m);
+        MF_VEC_PUSH(&s->ready, id);
+        return id;
+    }
+    m = mf_module_new(path);
     /* Copied now: the resolver dies with the scan, and the module's arena is
      * the worker's once the job is submitted. */
     const char *pkg, *version;
@@ -381,16 +518,27 @@ static uint32_t scanner_plugin(Scanner *s, const char *spec) {
     return scanner_root(s, spec, "the runtime plugin");
 }
 
-MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
+static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
     MfGraph *g = mf_xcalloc(1, sizeof *g);
     g->arena = mf_arena_new();
-    Scanner s = {.cfg = cfg, .log = log, .g = g};
+    Scanner s = {.cfg = cfg, .log = log, .g = g, .cache = cache};
     s.opts.cfg = cfg;
-    s.resolver = mf_resolver_new(cfg);
+    if (cache) {
+        cache->gen++;
+        cache->stats = (MfScanStats){0};
+        if (!cache->resolver) {
+            cache->resolver = mf_resolver_new(cfg);
+            cache->stats.new_resolver = s.new_resolver = true;
+        }
+        s.resolver = cache->resolver;
+        g->borrowed_modules = true;
+    } else {
+        s.resolver = mf_resolver_new(cfg);
+    }
     s.pool = mf_pool_new(cfg->threads);
     if (!s.pool) {
         mf_log_add(log, MF_DIAG_ERROR, MF_MSG_READ_ERROR, NULL, NULL, 0, 0, 0, "could not start worker threads");
-        mf_resolver_free(s.resolver);
+        if (!cache) mf_resolver_free(s.resolver);
         return g;
     }
     s.parsers = mf_xcalloc((size_t)mf_pool_threads(s.pool), sizeof(MfParser *));
@@ -427,15 +575,33 @@ MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
                         sh->package);
     }
 
-    /* Owner loop: each finished parse is merged and its imports queued. */
-    for (ScanJob *job; (job = mf_pool_wait_one(s.pool));) {
-        MfModule *m = job->module;
+    /* Owner loop: each finished parse (or reused record) is merged and its
+     * imports queued.  A cached record keeps its diagnostics for the next
+     * scan that reuses it. */
+    for (;;) {
+        ScanJob *job = NULL;
         uint32_t from;
-        (void)mf_map_get(s.by_path, m->path, &from);
-        mf_log_take(log, &m->log);
+        MfModule *m;
+        if (s.ready.len) {
+            from = s.ready.items[--s.ready.len];
+            m = s.found.items[from];
+            mf_log_copy(log, &m->log);
+        } else if ((job = mf_pool_wait_one(s.pool))) {
+            m = job->module;
+            (void)mf_map_get(s.by_path, m->path, &from);
+            if (cache) {
+                cache_store(cache, m);
+                mf_log_copy(log, &m->log);
+            } else {
+                mf_log_take(log, &m->log);
+            }
+            free(job);
+        } else {
+            break;
+        }
         for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, from, m, k);
-        free(job);
     }
+    free(s.ready.items);
     /* After this point no module is added: renumber into the stable order. */
     scanner_renumber(&s, shared_roots);
     if (g->remote_refs.len) qsort(g->remote_refs.items, g->remote_refs.len, sizeof(MfRemoteRef), ref_cmp_remote);
@@ -451,13 +617,22 @@ MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
     free(s.parsers);
     mf_map_free(s.by_path);
     free(s.found.items);
-    mf_resolver_free(s.resolver);
+    if (cache) cache_sweep(cache);
+    else mf_resolver_free(s.resolver);
     return g;
+}
+
+MfGraph *mf_scan(const MfConfig *cfg, MfLog *log) {
+    return scan(cfg, NULL, log);
+}
+
+MfGraph *mf_scan_cached(MfModuleCache *c, MfLog *log) {
+    return scan(c->cfg, c, log);
 }
 
 void mf_graph_free(MfGraph *g) {
     if (!g) return;
-    for (uint32_t i = 0; i < g->modules.len; i++) mf_module_free(g->modules.items[i]);
+    for (uint32_t i = 0; !g->borrowed_modules && i < g->modules.len; i++) mf_module_free(g->modules.items[i]);
     free(g->modules.items);
     free(g->entry_modules.items);
     free(g->remote_refs.items);

@@ -2,12 +2,15 @@
  * semver.c — node-semver's version arithmetic in C: parse, compare, and
  * satisfies(version, range).
  *
- * A line-by-line port of src/runtime/semver.js (the runtime's negotiation
- * code, verified against node-semver), so that `mfbuild check` and the
- * build-time "installed version does not satisfy requiredVersion" warning
- * answer exactly what the runtime will answer in the browser.  Any change
- * here must be made there too (tests/unit/test_semver.c and
- * tests/runtime/semver.test.mjs share one case table).
+ * The runtime's negotiation (src/runtime/semver.js) parses versions and
+ * tests them against comparators; parsing ranges is done here only, at build
+ * time: emit writes each requiredVersion compiled by mf_semver_range_json
+ * (webpack compiles its ranges at build time too).  So `mfbuild check`, the
+ * build-time "installed version does not satisfy requiredVersion" warning and
+ * the browser use one parser.  Version order and the prerelease rule are in
+ * both languages: a change to one must be made in the other
+ * (tests/unit/test_semver.c holds the node-semver case table, and
+ * tests/runtime/semver.test.mjs checks the runtime on compiled ranges).
  *
  * Ranges: comparators (< <= > >= =), caret and tilde (^0.x and ^0.0.x
  * rules), x-ranges, hyphen ranges, space-separated AND and `||`.  A
@@ -17,7 +20,7 @@
  * nothing, an unparsable range is satisfied by nothing.
  *
  * Exports: mf_semver_parse, mf_semver_cmp, mf_semver_compare,
- * mf_semver_satisfies, mf_semver_range_valid.
+ * mf_semver_satisfies, mf_semver_range_valid, mf_semver_range_json.
  */
 #include "mfbuild.h"
 
@@ -364,6 +367,30 @@ bool mf_semver_range_valid(const char *range) {
     if (!range || !parse_range(range, &r)) return false;
     range_free(&r);
     return true;
+}
+
+void mf_semver_range_json(const char *range, MfBuf *out) {
+    static const char *const op_text[] = {[OP_EQ] = "", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
+    Range r;
+    mf_buf_putc(out, '[');
+    if (range && parse_range(range, &r)) {
+        for (uint32_t i = 0; i < r.len; i++) {
+            const CompSet *set = &r.items[i];
+            mf_buf_puts(out, i ? ",[" : "[");
+            for (uint32_t j = 0; j < set->len; j++) {
+                const Comp *c = &set->items[j];
+                char text[sizeof c->v.pre + 80];
+                snprintf(text, sizeof text, "%s%llu.%llu.%llu%s%s", op_text[c->op], (unsigned long long)c->v.num[0],
+                         (unsigned long long)c->v.num[1], (unsigned long long)c->v.num[2], c->v.pre[0] ? "-" : "",
+                         c->v.pre);
+                if (j) mf_buf_putc(out, ',');
+                mf_buf_json_string(out, text);
+            }
+            mf_buf_putc(out, ']');
+        }
+        range_free(&r);
+    }
+    mf_buf_putc(out, ']');
 }
 
 static bool test_op(Op op, const MfSemver *v, const MfSemver *c) {

@@ -48,6 +48,7 @@
     X(UNARY, "unary_expression", 1)                                      \
     X(PARENTHESIZED, "parenthesized_expression", 1)                      \
     X(MEMBER, "member_expression", 1)                                    \
+    X(ARRAY, "array", 1)                                                 \
     X(TRUE, "true", 1)                                                   \
     X(FALSE, "false", 1)                                                 \
     X(FORMAL_PARAMETERS, "formal_parameters", 1)                         \

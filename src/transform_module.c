@@ -116,11 +116,11 @@ typedef struct Ref {
     uint8_t flags, res;
 } Ref;
 
-typedef enum { A_DYNAMIC, A_REJECT, A_META_URL, A_META, A_THIS, A_DEFINE } ActionKind;
+typedef enum { A_DYNAMIC, A_REJECT, A_META_URL, A_META, A_THIS, A_DEFINE, A_META_HOT, A_HOT_DEP } ActionKind;
 
 /* An edit the walk found that does not depend on name resolution. */
 typedef struct Action {
-    uint32_t start, end, aux; /* aux: record (A_DYNAMIC) or define (A_DEFINE) */
+    uint32_t start, end, aux; /* aux: record (A_DYNAMIC, A_HOT_DEP) or define (A_DEFINE) */
     ActionKind kind;
     bool lead;                /* as REF_LEAD */
 } Action;
@@ -863,6 +863,13 @@ static bool visit_member(W *w, TSNode n, uint8_t role, const Level *lv) {
         add_action(w, lv, a, a + len, A_META_URL, 0);
         return true;
     }
+    /* webpack's ESM spelling of module.hot: the module's hot API in a dev
+     * server build, undefined otherwise (so `if (import.meta.webpackHot)`
+     * guards work in production). */
+    if (s[0] == 'i' && w->m->uses_import_meta && len == 22 && memcmp(s, "import.meta.webpackHot", 22) == 0) {
+        add_action(w, lv, a, a + len, A_META_HOT, 0);
+        return true;
+    }
     if (len >= 64 || !(w->define_lengths >> len & 1)) return false;
     for (uint32_t i = 0; i < w->defines.len; i++) {
         const Define *d = &w->defines.items[i];
@@ -873,6 +880,59 @@ static bool visit_member(W *w, TSNode n, uint8_t role, const Level *lv) {
         return true;
     }
     return false;
+}
+
+/* The record of this module whose specifier is the string literal `lit`
+ * (quotes included); NONE when it imports no such specifier. */
+static uint32_t record_named(const W *w, TSNode lit) {
+    uint32_t a = nstart(lit), b = nend(lit);
+    if (b - a < 2) return NONE;
+    const char *s = w->src + a + 1;
+    size_t n = b - a - 2;
+    for (uint32_t i = 0; i < w->m->imports.len; i++) {
+        const MfImportRecord *r = &w->m->imports.items[i];
+        if (!r->implicit && r->kind != MF_IMPORT_DYNAMIC && strlen(r->specifier) == n &&
+            memcmp(r->specifier, s, n) == 0)
+            return i;
+    }
+    return NONE;
+}
+
+/* module.hot.accept("./dep", ...) / decline, also through
+ * import.meta.webpackHot: a dependency named by one of the module's own
+ * import specifiers (a string or an array of them) becomes that import's
+ * placeholder, so the runtime sees the dependency's module id, as webpack
+ * resolves these strings at build time. */
+static void visit_hot_call(W *w, const Level *lv, TSNode call) {
+    TSNode fn = field(w, call, F_FUNCTION);
+    if (ts_node_is_null(fn) || kind_of(w, fn) != NK_MEMBER) return;
+    uint32_t a = nstart(fn), len = nend(fn) - a;
+    const char *s = w->src + a;
+    size_t prefix = len > 10 && memcmp(s, "module.hot", 10) == 0 ? 10
+                    : len > 22 && memcmp(s, "import.meta.webpackHot", 22) == 0 ? 22 : 0;
+    if (prefix && s[prefix] == '?') prefix++; /* module.hot?.accept */
+    if (prefix && s[prefix] == '.') prefix++;
+    else prefix = 0;
+    if (!prefix || !((len - prefix == 6 && memcmp(s + prefix, "accept", 6) == 0) ||
+                     (len - prefix == 7 && memcmp(s + prefix, "decline", 7) == 0)))
+        return;
+    TSNode args = field(w, call, F_ARGUMENTS);
+    TSNode arg = ts_node_is_null(args) ? args : mf_first_named(args);
+    if (ts_node_is_null(arg)) return;
+    NodeKind k = kind_of(w, arg);
+    if (k == NK_STRING) {
+        uint32_t rec = record_named(w, arg);
+        if (rec != NONE) add_action(w, lv, nstart(arg), nend(arg), A_HOT_DEP, rec);
+        return;
+    }
+    if (k != NK_ARRAY) return;
+    uint32_t count = ts_node_named_child_count(arg);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode el = ts_node_named_child(arg, i);
+        if (kind_of(w, el) != NK_STRING) continue;
+        uint32_t rec = record_named(w, el);
+        if (rec != NONE) add_action(w, lv, nstart(el), nend(el), A_HOT_DEP, rec);
+    }
 }
 
 /* `import(...)`: the runtime's loader for a recorded literal, a rejected
@@ -962,6 +1022,7 @@ static bool visit(W *w, uint32_t depth, Level *child) {
             TSNode fn = field(w, n, F_FUNCTION);
             if (!ts_node_is_null(fn) && kind_of(w, fn) == NK_IMPORT) visit_dynamic_import(w, lv, n);
         }
+        if (w->src[nstart(n)] == 'm' || w->src[nstart(n)] == 'i') visit_hot_call(w, lv, n);
         break;
     case NK_EXPORT_STATEMENT: {
         /* export type / export as namespace: nothing in it runs */
@@ -1313,6 +1374,11 @@ static void emit_actions(W *w) {
                    "supported\"))";
             break;
         case A_META_URL: text = "__mf.u"; break;
+        case A_META_HOT: text = "__mf.hot"; break;
+        case A_HOT_DEP:
+            if (w->remap[a->aux] == NONE) continue; /* an elided type-only import */
+            text = mf_arena_printf(m->arena, "\x01%u\x02", w->remap[a->aux]);
+            break;
         case A_META: text = "({ url: __mf.u })"; break;
         case A_THIS: text = "undefined"; break;
         case A_DEFINE: text = w->defines.items[a->aux].value; break;

@@ -144,8 +144,14 @@ char *mf_arena_strdup(MfArena *a, const char *s) {
 }
 
 char *mf_arena_printf(MfArena *a, const char *fmt, ...) {
-    MfBuf b = {0};
+    /* Most results are short: format on the stack, copy once. */
+    char tmp[256];
     va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof tmp) return mf_arena_strndup(a, tmp, (size_t)n);
+    MfBuf b = {0};
     va_start(ap, fmt);
     mf_buf_vprintf(&b, fmt, ap);
     va_end(ap);
@@ -180,13 +186,22 @@ void mf_buf_putc(MfBuf *b, char c) {
 }
 
 void mf_buf_vprintf(MfBuf *b, const char *fmt, va_list ap) {
+    /* Formats into the spare room first: one vsnprintf for the usual short
+     * text (ids, numbers), a second one only when it did not fit. */
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    buf_reserve(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0) return;
-    buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->data[b->len] = 0;
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 

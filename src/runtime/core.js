@@ -33,7 +33,7 @@
   var loading = map();
   var stars = new WeakMap();
   var hooks = { ensure: [], start: [], module: [] };
-  var api = { hooks, modules, deps, cache, chunks, asyncDeps, loadChunk, loadFile, register, r: req, i, d, s, e, start };
+  var api = { hooks, modules, deps, cache, chunks, asyncDeps, stars, loadChunk, loadFile, register, r: req, i, d, s, e, start };
   var has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   var all = (list, id) => Promise.all(list.map((hook) => hook(id)));
   var script = doc && doc.currentScript;

@@ -2,9 +2,15 @@
 // calls `(<this file>)(__mf, config.federation)` right after the core runtime
 // is created, in entry chunks and in remoteEntry.js. The selection rules are
 // DESIGN.md section 4 (binding); the wire protocol, "protocol" below, is
-// ../shared/docs/federation-protocol.md. ES2017, no template literals and no
-// block comments: tools/embed.mjs ships it without comments or indentation,
-// after replacing the `@include` line with src/runtime/semver.js.
+// ../shared/docs/federation-protocol.md. ES2017; tools/embed.mjs minifies
+// it after replacing the `@include` line with src/runtime/semver.js.
+//
+// The lines between `// @if remotes` and `// @endif` load remote containers,
+// run runtime plugins and give the runtime API (mfbuild/runtime). Emit ships
+// a build that has no remotes, no runtimePlugins and no import of
+// mfbuild/runtime the variant without them (embed's `:-remotes`), which
+// leaves a container that provides and consumes shared modules: such a build
+// can never reach that code.
 //
 // Share scopes are plain objects, scope -> package -> version -> entry, in the
 // superset entry shape of protocol 2.4 so that webpack and MF 2.0 read them.
@@ -18,27 +24,17 @@
   var list = (x) => x || [];
   var q = (s) => '"' + s + '"';
   var E = (text, cause) => new Error('[mfbuild] ' + text, { cause });
-  var why = (err) => err && err.message || err;
-  var G = globalThis;
-  var doc = typeof document != 'undefined' && document;
   var strategy = fed.shareStrategy || 'version-first';
-  var tries = fed.retry || {};
   // shared: key -> its config; own: key -> the entry this build provides;
-  // chosen: key -> Promise of the negotiated factory; loaded: remote spec
-  // ("catalog/Button") -> Promise of its exports; gets: expose -> Promise of
-  // its factory. Promises are dropped on failure, so a later import retries.
+  // chosen: key -> Promise of the negotiated factory; gets: expose ->
+  // Promise of its factory. Promises are dropped on failure, so a later
+  // import retries.
   var shared = Object.assign(map(), fed.shared);
   var exposes = Object.assign(map(), fed.exposes);
   var consumes = Object.assign(map(), fed.consumes);
-  var refs = Object.assign(map(), fed.remoteRefs);
   var entryChunks = [].concat(fed.entryChunk || []);
-  var remotes = map(), own = map(), chosen = map(), loaded = map(), gets = map();
+  var own = map(), chosen = map(), gets = map();
   var scopes = {}, initScope = [], token = {}, ready;
-  var plugins = [], pending = list(fed.plugins).slice();
-  // container -> its init() promise: init runs once per container.
-  var inits = new WeakMap();
-  // Remote entry scripts in flight, for the whole page (all mfbuild runtimes).
-  var loads = G['__mfbuild:entries'] || (G['__mfbuild:entries'] = map());
   var scope = (n) => scopes[n] || (scopes[n] = {});
   var reg = (id, get) => __mf.register({ [id]: (module) => { module.exports = get(); } });
 
@@ -49,6 +45,21 @@
       throw err;
     }));
   }
+
+  // @if remotes
+  var why = (err) => err && err.message || err;
+  var G = globalThis;
+  var doc = typeof document != 'undefined' && document;
+  var tries = fed.retry || {};
+  // remotes: alias -> { alias, name, entry }; loaded: remote spec
+  // ("catalog/Button") -> Promise of its exports.
+  var refs = Object.assign(map(), fed.remoteRefs);
+  var remotes = map(), loaded = map();
+  var plugins = [], pending = list(fed.plugins).slice();
+  // container -> its init() promise: init runs once per container.
+  var inits = new WeakMap();
+  // Remote entry scripts in flight, for the whole page (all mfbuild runtimes).
+  var loads = G['__mfbuild:entries'] || (G['__mfbuild:entries'] = map());
 
   // Plugin hooks, in registration order. Waterfall (beforeRequest): each gets
   // the previous result and may return a replacement. Otherwise the first
@@ -83,6 +94,7 @@
     return Promise.resolve().then(fn).catch((err) => (n = n || 0) < (tries.times || 0)
       ? new Promise((res) => setTimeout(res, tries.delayMs || 0)).then(() => retry(fn, n + 1)) : Promise.reject(err));
   }
+  // @endif
 
   // ---- share scopes --------------------------------------------------------
 
@@ -102,12 +114,12 @@
   // once loaded (eager fallbacks are in the entry chunk: synchronous at once).
   function provide(key) {
     var s = shared[key], sn = s.scope || 'default', p = {};
-    var f = s.eager && (() => __mf.r(s.fallback));
+    var r = () => __mf.r(s.fallback), f = s.eager && r;
     put(scope(sn), key, own[key] = {
       version: s.version || '0', from: name, eager: !!s.eager, loaded: undefined, loading: null, lib: undefined,
       useIn: [], deps: [], scope: [sn], strategy,
       shareConfig: { singleton: !!s.singleton, requiredVersion: s.requiredVersion, strictVersion: !!s.strictVersion, eager: !!s.eager },
-      get: () => f || once(p, 0, () => ensure(list(s.chunks)).then(() => f = () => __mf.r(s.fallback)))
+      get: () => f || once(p, 0, () => ensure(list(s.chunks)).then(() => f = r))
     });
   }
 
@@ -116,7 +128,8 @@
   function pick(key, s) {
     var sn = s.scope || 'default', vs = scope(sn)[key] || {}, range = s.requiredVersion, mine = own[key];
     var keys = Object.keys(vs).sort((a, b) => semverCompare(b, a));
-    var ok = (v) => !range || semverSatisfies(v, range);
+    // s.range: requiredVersion compiled by the build (semver.js).
+    var ok = (v) => !range || semverSatisfies(v, s.range || []);
     var at = (v) => v + ' from ' + q(vs[v].from);
     var wants = q(range) + ' required by ' + q(name);
     var v, text, e;
@@ -124,9 +137,9 @@
       if (!mine) throw E('Shared module ' + q(key) + ' is not in share scope ' + q(sn) + ' (import: false; ' + wants + ')');
     } else if (s.singleton) {
       // An instance already loaded or loading wins, whatever the key order.
-      v = keys.filter((k) => vs[k].loaded || vs[k].loading)[0] || keys[0];
+      v = keys.find((k) => vs[k].loaded || vs[k].loading) || keys[0];
       if (!ok(v)) text = 'Shared singleton ' + q(key) + ' ' + at(v) + ' does not satisfy ' + wants;
-    } else if (!(v = keys.filter(ok)[0])) {
+    } else if (!(v = keys.find(ok))) {
       text = 'No version of shared ' + q(key) + ' in scope ' + q(sn) + ' satisfies ' + wants +
         (mine ? '; using its own fallback ' + mine.version + ' from ' + q(name)
           : s.strictVersion ? ' (available: ' + keys.map(at).join(', ') + ')' : '; using ' + at(v = keys[0]));
@@ -160,9 +173,11 @@
   function ensure(chunks, noLoad) {
     var each = (f) => Promise.all(chunks.map((c) => Promise.all(f(c))));
     return each((c) => list(consumes[c]).map(consume).concat(noLoad ? [] : __mf.loadChunk(c))).then(() => {
+      // @if remotes
       plug();
       return each((c) => list(refs[c]).map((id) => load(id = id.replace(/^mf-remote\//, ''), 'build')
         .catch((err) => reg('mf-remote/' + id, () => { throw err; }))));
+      // @endif
     });
   }
 
@@ -175,6 +190,7 @@
       if (opts && opts.shareScopeMap) scopes = opts.shareScopeMap;
       if (sc) scopes[Array.isArray(k) ? k[0] : k || 'default'] = sc;
       for (var key in shared) if (shared[key].fallback != null) provide(key);
+      // @if remotes
       plug();
       ready = Promise.all(strategy == 'version-first' ? Object.keys(remotes).map((a) => {
         var r = remotes[a];
@@ -184,11 +200,14 @@
           return run('errorLoadRemote', [{ id: a, error, from: 'runtime', lifecycle: 'beforeLoadShare', remote: r }]).catch(() => 0);
         });
       }) : []);
+      // @endif
+      ready = ready || Promise.resolve();
     }
     return ready;
   }
 
   // ---- remotes ---------------------------------------------------------------
+  // @if remotes
 
   function remote(alias, o, force) {
     if (force || !remotes[alias]) {
@@ -298,16 +317,24 @@
     }));
   }
 
+  // @endif
+
   // ---- hooks, container, API -------------------------------------------------
 
   // Entry start: share scope, provides, plugins, remotes (version-first),
   // then the consumes and remote modules of the entry's chunks.
-  __mf.hooks.start.push(() => share().then(() => ensure(entryChunks, 1)).then(() => plug(1)));
+  __mf.hooks.start.push(() => share().then(() => ensure(entryChunks, 1))
+    // @if remotes
+    .then(() => plug(1))
+    // @endif
+  );
   // import(): a remote module, a shared module, or a chunk's needs.
   __mf.hooks.ensure.push((id) => {
     var k = id.slice(10), t = id.slice(0, 10);
-    return t == 'mf-remote/' ? load(k, 'build') : t == 'mf-shared/' ? consume(k)
-      : share().then(() => ensure(list(__mf.asyncDeps[id]), 1));
+    // @if remotes
+    if (t == 'mf-remote/') return load(k, 'build');
+    // @endif
+    return t == 'mf-shared/' ? consume(k) : share().then(() => ensure(list(__mf.asyncDeps[id]), 1));
   });
 
   // remoteEntry.js returns this (protocol 1.2, 1.3). A get() before init()
@@ -330,6 +357,7 @@
     }
   };
 
+  // @if remotes
   reg('mfbuild/runtime', () => ({
     loadRemote: (id) => load(id, 'runtime'),
     registerRemotes: (rs, o) => rs.forEach((x) => remote(x.alias || x.name, x, o && o.force)),
@@ -339,4 +367,5 @@
     }),
     registerPlugins: addPlugins
   }));
+  // @endif
 })

@@ -1,6 +1,6 @@
 // tests/cli/cli.test.mjs — the command line itself (DESIGN.md section 1,
 // "Commands"): help and version, usage errors with "did you mean" hints and
-// exit 2, commands that are not available yet, --timings.
+// exit 2, the options of watch and dev, --timings.
 //
 // The lists of commands and options are read from include/commands.def and
 // include/options.def, so `--help` is checked against the tables the parser
@@ -14,8 +14,8 @@ import { cleanup, diagnostics, fixture, mfbuild, parseJson, problems, project, r
 after(cleanup);
 
 const commands = [...readFileSync(join(repo, 'include/commands.def'), 'utf8')
-  .matchAll(/^X\(\s*\w+,\s*"([^"]+)",\s*"([^"]*)",\s*"[^"]*",\s*(true|false)\)/gm)]
-  .map((m) => ({ name: m[1], args: m[2], available: m[3] === 'true' }));
+  .matchAll(/^X\(\s*\w+,\s*"([^"]+)",\s*"([^"]*)",\s*"[^"]*"\)/gm)]
+  .map((m) => ({ name: m[1], args: m[2] }));
 const options = [...readFileSync(join(repo, 'include/options.def'), 'utf8')
   .matchAll(/^X\(\s*\w+,\s*"([^"]+)",\s*(?:'(.)'|0),\s*(?:"([^"]*)"|NULL),\s*(\w+),/gm)]
   .map((m) => ({ long: m[1], short: m[2] ?? null, arg: m[3] ?? null, cmds: m[4] }));
@@ -192,20 +192,24 @@ describe('usage errors (exit 2)', () => {
   });
 });
 
-describe('commands that are not available yet', () => {
-  for (const c of commands.filter((x) => !x.available)) {
-    test(`${c.name}: "not available yet", exit 2`, () => {
-      const args = c.name === 'check' ? ['check', 'a/mf-stats.json'] : [c.name];
-      const r = mfbuild(args, { cwd: reactApp });
+describe('watch and dev: options', () => {
+  test('--debounce takes milliseconds; a bad value is a usage error', () => {
+    expectUsage(mfbuild(['watch', '--debounce', 'soon'], { cwd: reactApp }), /--debounce/);
+    expectUsage(mfbuild(['dev', '--debounce', '-1'], { cwd: reactApp }), /--debounce/);
+  });
+  test('--poll and --debounce do not apply to build; --port does not apply to watch', () => {
+    expectUsage(mfbuild(['build', '--poll'], { cwd: reactApp }), /does not apply/);
+    expectUsage(mfbuild(['build', '--debounce', '5'], { cwd: reactApp }), /does not apply/);
+    expectUsage(mfbuild(['watch', '--port', '3000'], { cwd: reactApp }), /does not apply/);
+  });
+  test('watch and dev with nothing to build: exit 2', () => {
+    const dir = tempDir('nothing-');
+    for (const cmd of ['watch', 'dev']) {
+      const r = mfbuild([cmd], { cwd: dir, timeout: 20_000 });
       assert.equal(r.code, 2, show(r));
-      const e = problems(r.stderr).find((d) => d.id === 'not-available');
-      assert.ok(e, show(r));
-      assert.equal(e.kind, 'error');
-      assert.match(e.text, /not available yet/);
-      assert.ok(e.text.includes(c.name));
-      assert.equal(r.stdout, '');
-    });
-  }
+      assert.match(r.stderr, /Nothing to build/);
+    }
+  });
 });
 
 describe('build: exit codes and --json', () => {

@@ -4,7 +4,7 @@
 //
 // The whole suite runs twice. One pass uses the source file. The other uses
 // the shipped form, which is what tools/embed.mjs puts into the binary
-// (without comments or indentation).
+// (minified).
 //
 // Node-target runtimes get `require` and `__filename` the way an entry chunk
 // does. Their chunks are real CommonJS files in a scratch folder. Web-target

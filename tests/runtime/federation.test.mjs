@@ -4,7 +4,10 @@
 // ../shared/docs/federation-protocol.md.
 //
 // Like core.test.mjs, the whole suite runs twice: on the composed source and
-// on the shipped form (what the binary embeds).
+// on the shipped form (what the binary embeds). In each, a runtime whose
+// config has no remotes and no plugins, and whose modules do not import
+// mfbuild/runtime, gets the variant without the `@if remotes` lines, as emit
+// does (so a page may mix both, like a host and its remotes).
 //
 // Each test builds a fake page: a vm context with a small document whose
 // <script> elements run files from a table (remote entries made of the real
@@ -19,15 +22,36 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { compose, shipping } from '../../tools/embed.mjs';
+import { compose, shipping, without } from '../../tools/embed.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const coreSource = compose(join(repo, 'src', 'runtime', 'core.js'));
 const fedSource = compose(join(repo, 'src', 'runtime', 'federation.js'));
+// [core, federation, federation without remotes]
 const forms = {
-  source: [coreSource, fedSource],
-  shipped: [shipping(coreSource, 'core.js'), shipping(fedSource, 'federation.js')],
+  source: [coreSource, fedSource, without(fedSource, ['remotes']).text],
+  shipped: [shipping(coreSource, 'core.js'), shipping(fedSource, 'federation.js'),
+    shipping(fedSource, 'federation.js', ['remotes'])],
 };
+
+/** Whether emit would ship the full federation runtime (src/emit.c, uses_remotes). */
+const usesRemotes = (fed, modules = {}) => Object.keys(fed.remotes || {}).length > 0 || (fed.plugins || []).length > 0 ||
+  Object.values(modules).some((f) => String(f).includes("'mfbuild/runtime'"));
+
+/**
+ * `fed` with each shared requiredVersion compiled into `range`, as emit
+ * writes it (mf_semver_range_json, tested by tests/unit/test_semver.c).
+ * These tests only use "^M.m.p" with M >= 1.
+ */
+function compiled(fed) {
+  const shared = {};
+  for (const [k, s] of Object.entries(fed.shared || {})) {
+    const r = s.requiredVersion, m = /^\^([1-9]\d*)\.\d+\.\d+$/.exec(r || '');
+    if (r && !m && !('range' in s)) throw new Error(`compile ${r} by hand`);
+    shared[k] = 'range' in s || !r ? s : { ...s, range: [[`>=${r.slice(1)}`, `<${+m[1] + 1}.0.0-0`]] };
+  }
+  return { ...fed, shared };
+}
 
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -66,14 +90,18 @@ function entry(version, from, extra = {}) {
 test('federation.js composes semver.js and ships as one function expression', () => {
   assert.doesNotMatch(fedSource, /^\s*\/\/ @include /m, 'the include marker is expanded');
   assert.ok(fedSource.includes('function semverSatisfies('));
-  for (const [, fed] of Object.values(forms)) {
-    const fn = vm.runInNewContext(fed);
-    assert.equal(typeof fn, 'function');
-    assert.equal(fn.length, 2);
+  for (const [, ...feds] of Object.values(forms)) {
+    for (const fed of feds) {
+      const fn = vm.runInNewContext(`(${fed})`);
+      assert.equal(typeof fn, 'function');
+      assert.equal(fn.length, 2);
+    }
   }
+  assert.doesNotMatch(forms.source[2], /function load\(|'mfbuild\/runtime'/, 'the variant has no remote loading');
 });
 
-for (const [form, [coreText, fedText]] of Object.entries(forms)) {
+for (const [form, [coreText, fullText, localText]] of Object.entries(forms)) {
+  const fedFor = (fed, modules) => usesRemotes(fed, modules) ? fullText : localText;
   /**
    * A fake page. files: URL -> script text (null: the request never answers);
    * json: URL -> manifest object.
@@ -131,11 +159,14 @@ for (const [form, [coreText, fedText]] of Object.entries(forms)) {
       },
     });
     const core = vm.runInContext(`(${coreText})`, ctx, { filename: `core.js (${form})` });
-    const fed = vm.runInContext(`(${fedText})`, ctx, { filename: `federation.js (${form})` });
+    const feds = new Map();
     /** A runtime as an entry chunk makes it (config.federation = fedConfig). */
     function make(fedConfig, modules = {}, config = {}) {
+      const text = fedFor(fedConfig, modules);
+      if (!feds.has(text)) feds.set(text, vm.runInContext(`(${text})`, ctx, { filename: `federation.js (${form})` }));
+      fedConfig = compiled(fedConfig);
       const mf = core({ name: fedConfig.name, target: 'web', chunks: {}, asyncDeps: {}, ...config, federation: fedConfig });
-      fed(mf, fedConfig);
+      feds.get(text)(mf, fedConfig);
       mf.register(modules);
       return mf;
     }
@@ -144,10 +175,11 @@ for (const [form, [coreText, fedText]] of Object.entries(forms)) {
 
   /** remoteEntry.js text as output-format.md 4.4 has it; modules come from T[name]. */
   function remoteEntry(fedConfig, config = {}) {
-    const name = fedConfig.name;
+    const name = fedConfig.name, text = fedFor(fedConfig);
+    fedConfig = compiled(fedConfig);
     return `var ${name} = (function () {
 var __mf = (${coreText})(${JSON.stringify({ name, target: 'web', publicPath: 'auto', chunks: {}, asyncDeps: {}, ...config, federation: fedConfig })});
-(${fedText})(__mf, ${JSON.stringify(fedConfig)});
+(${text})(__mf, ${JSON.stringify(fedConfig)});
 __mf.register(T[${JSON.stringify(name)}] || {});
 return __mf.container;
 })();
@@ -835,9 +867,8 @@ return __mf.container;
           p.ctx.T.late2 = fakeRemote(p, 'late2', { modules: { './L': { v: 2 } } });
           p.files['http://late.test/remoteEntry.js'] = 'globalThis.late = T.late;';
           p.files['http://late2.test/remoteEntry.js'] = 'globalThis.late2 = T.late2;';
-          const mf = host(p, {}, { 'src/index.js': () => {} });
-          await mf.start('src/index.js');
-          const { registerRemotes, loadRemote } = mf.i('mfbuild/runtime');
+          const mf = host(p, {}, { 'src/index.js': (module, exports, require) => { module.exports = require('mfbuild/runtime'); } });
+          const { registerRemotes, loadRemote } = await mf.start('src/index.js');
           await rejection(loadRemote('late/L'));
           registerRemotes([{ name: 'late', entry: 'http://late.test/remoteEntry.js' }]);
           assert.equal((await loadRemote('late/L')).v, 1);
@@ -880,7 +911,7 @@ return __mf.container;
     test('target node: no document; startup completes and only the remote import fails', async () => {
       const core = vm.runInNewContext(`(${coreText})`, { console });
       const warnings = [];
-      const fed = vm.runInNewContext(`(${fedText})`, { console: { warn: (m) => warnings.push(m) }, setTimeout, clearTimeout });
+      const fed = vm.runInNewContext(`(${fullText})`, { console: { warn: (m) => warnings.push(m) }, setTimeout, clearTimeout });
       const fedConfig = { name: 'srv', shareStrategy: 'version-first', shared: {}, remotes: { r: { name: 'r', entry: 'http://r.test/remoteEntry.js' } }, entryChunk: 'main' };
       const mf = core({ name: 'srv', target: 'node', federation: fedConfig });
       fed(mf, fedConfig);

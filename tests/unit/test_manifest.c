@@ -230,10 +230,10 @@ TEST(federation_entry_and_container) {
     CHECK(strstr(main, "\"entryChunk\":\"main\"") != NULL);
     CHECK(strstr(main, "\"shareStrategy\":\"version-first\"") != NULL);
     CHECK(strstr(main, "\"react\":{\"version\":\"18.2.0\",\"scope\":\"default\",\"singleton\":true,\"eager\":false,"
-                       "\"requiredVersion\":\"^18.0.0\",\"strictVersion\":false,"
+                       "\"requiredVersion\":\"^18.0.0\",\"range\":[[\">=18.0.0\",\"<19.0.0-0\"]],\"strictVersion\":false,"
                        "\"fallback\":\"node_modules/react/index.js\",\"chunks\":[\"shared-react\"]}") != NULL);
     CHECK(strstr(main, "\"ext-lib\":{\"version\":\"0\",\"scope\":\"default\",\"singleton\":false,\"eager\":false,"
-                       "\"requiredVersion\":false,\"strictVersion\":false,\"fallback\":null,\"chunks\":[]}") != NULL);
+                       "\"requiredVersion\":false,\"range\":false,\"strictVersion\":false,\"fallback\":null,\"chunks\":[]}") != NULL);
     CHECK(strstr(main, "\"remotes\":{\"cat\":{\"name\":\"cat\",\"entry\":\"http://127.0.0.1:9/mf-manifest.json\"}}") != NULL);
     CHECK(strstr(main, "\"remoteRefs\":{\"main\":[\"mf-remote/cat/Banner\"]}") != NULL);
     CHECK(strstr(main, "\"plugins\":[\"src/plugin.js\"]") != NULL);
@@ -254,6 +254,44 @@ TEST(federation_entry_and_container) {
     CHECK(strstr(re, "PLUGIN_HELPER") != NULL);
     CHECK(strstr(re, "REACT_MODULE") == NULL);
     CHECK(strstr(main, "REACT_MODULE") == NULL);
+    /* Remotes, plugins and the runtime API: the whole federation runtime. */
+    CHECK(strstr(main, mf_runtime_federation_js) != NULL);
+    CHECK(strstr(re, mf_runtime_federation_js) != NULL);
+    free(main);
+    free(re);
+    fed_free(&b);
+}
+
+/* A container that cannot load remotes (no remotes, runtimePlugins or
+ * mfbuild/runtime) ships the federation runtime without that code, and a
+ * config without what only that code reads (output-format.md 4.2). */
+TEST(federation_without_remotes_ships_the_smaller_runtime) {
+    const char *dir = unit_tmpdir();
+    unit_write(dir, "mfbuild.json",
+               "{ \"name\": \"lib\", \"entry\": \"./src/index.js\", \"exposes\": { \"./Button\": \"./src/Button.js\" },\n"
+               "  \"shared\": { \"react\": { \"singleton\": true, \"requiredVersion\": \"~18.2.0\" } } }\n");
+    unit_write(dir, "node_modules/react/package.json", "{ \"name\": \"react\", \"version\": \"18.2.0\" }");
+    unit_write(dir, "node_modules/react/index.js", "module.exports = {};\n");
+    unit_write(dir, "src/index.js", "import React from 'react';\nconsole.log(React);\n");
+    unit_write(dir, "src/Button.js", "import React from 'react';\nexport default React;\n");
+    Fed b;
+    bool ok = fed_build(&b, dir, 1);
+    if (!ok) print_log(&b);
+    REQUIRE(ok);
+    const MfOutFile *entry = output(&b, MF_OUT_ENTRY, "main");
+    const MfOutFile *container = output(&b, MF_OUT_CONTAINER, "remoteEntry.js");
+    REQUIRE(entry && container);
+    char *main = text_of(entry), *re = text_of(container);
+    CHECK(mf_runtime_federation_noremotes_js_len < mf_runtime_federation_js_len / 2);
+    for (int i = 0; i < 2; i++) {
+        const char *t = i ? re : main;
+        CHECK(strstr(t, mf_runtime_federation_noremotes_js) != NULL);
+        CHECK(strstr(t, mf_runtime_federation_js) == NULL);
+        CHECK(strstr(t, "\"range\":[[\">=18.2.0\",\"<18.3.0-0\"]]") != NULL);
+        CHECK(strstr(t, "\"remotes\"") == NULL && strstr(t, "\"remoteRefs\"") == NULL);
+        CHECK(strstr(t, "\"plugins\"") == NULL && strstr(t, "\"retry\"") == NULL);
+        CHECK(strstr(t, "\"exposes\":{") != NULL && strstr(t, "\"entryChunk\":") != NULL);
+    }
     free(main);
     free(re);
     fed_free(&b);

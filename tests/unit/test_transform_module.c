@@ -642,6 +642,31 @@ TEST(tm_import_meta) {
                       "const u = __mf.u, m = ({ url: __mf.u }), e = \"prod\";\n");
 }
 
+TEST(tm_hot_accept_dependencies) {
+    /* module.hot.accept / decline strings naming one of the module's own
+     * imports become that record's placeholder (the module id at emit);
+     * import.meta.webpackHot is the helpers' hot API. */
+    const char *src = "import { x } from \"./a.js\";\n"
+                      "if (module.hot) module.hot.accept(\"./a.js\", () => x);\n"
+                      "import.meta.webpackHot?.accept([\"./a.js\", \"./other.js\"]);\n"
+                      "module.hot.decline('./a.js');\n";
+    MfModule *m = parse("hot.js", src);
+    uint32_t placeholders = 0, hot = 0;
+    for (uint32_t i = 0; i < m->edits.len; i++) {
+        const MfEdit *e = &m->edits.items[i];
+        const char *t = e->text ? e->text : "";
+        if (strcmp(t, "\x01" "0\x02") == 0) {
+            placeholders++;
+            CHECK(src[e->start] == '"' || src[e->start] == '\'');
+            CHECK(strncmp(src + e->start + 1, "./a.js", 6) == 0);
+        }
+        if (strcmp(t, "__mf.hot") == 0) hot++;
+    }
+    CHECK_INT(placeholders, 3); /* accept string, array element, decline */
+    CHECK_INT(hot, 1);
+    mf_module_free(m);
+}
+
 /* ---- define ---------------------------------------------------------------------- */
 
 TEST(tm_define_replacements) {
