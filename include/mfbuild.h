@@ -326,6 +326,9 @@ typedef struct MfImportRecord {
     uint32_t start, end; /* byte range of the specifier literal, quotes included */
     bool implicit;       /* inserted by mfbuild (JSX automatic runtime) */
     uint32_t target;     /* module index after resolution, MF_NONE if none */
+    const char *resolved;/* watch mode: the file it resolved to (module arena),
+                          * valid while MfModule.resolved_by names the
+                          * module cache's current resolver; NULL if not kept */
 } MfImportRecord;
 
 typedef enum {
@@ -375,6 +378,24 @@ typedef struct MfModule {
     uint32_t index;          /* stable order (walk from the entries) */
     const char *package;     /* npm package name if in node_modules (module arena) */
     const char *package_version; /* that package's version, NULL when unknown (module arena) */
+    uint64_t serial;         /* unique for the process: a cached chunk output
+                              * names the records it was made from by it */
+    uint32_t resolved_by;    /* the module cache's resolver generation that
+                              * filled imports[].resolved (0: none) */
+    /* emit's copy of this module's rendered function, kept while the record
+     * lives in an MfModuleCache (watch/dev): an unchanged module is not
+     * rendered again.  Written only by the job of the chunk that owns the
+     * module (MfChunks.chunk_of). */
+    struct MfRenderCache {
+        uint64_t key;            /* hash of what the text depends on beyond the record */
+        char *text;              /* malloc'd; NULL: nothing kept */
+        size_t len;
+        uint32_t lines;          /* newlines in text */
+        struct MfMapping *maps;  /* source-map segments, gen_line relative to the text */
+        uint32_t n_maps;
+        char *source_json;       /* the module's sourcesContent entry, escaped (malloc'd) */
+        size_t source_json_len;
+    } render;
 } MfModule;
 
 /* Per-thread parser set; one per worker.  mf_parser_new() returns NULL
@@ -459,6 +480,8 @@ void *mf_pool_wait_one(MfPool *p);
  * scan.c — parallel scan; the owner thread resolves and builds the graph
  * ====================================================================== */
 
+typedef struct MfModuleCache MfModuleCache; /* below */
+
 typedef struct MfRemoteRef {
     uint32_t from;        /* module index */
     uint32_t import;      /* index into that module's imports */
@@ -506,7 +529,8 @@ typedef struct MfGraph {
     MF_VEC(MfSharedRef) shared_refs; /* sorted by (from, import) */
     MF_VEC(MfShareKey) share_keys;
     MF_VEC(MfImportAt) runtime_refs; /* imports of MF_RUNTIME_MODULE_ID, sorted */
-    bool borrowed_modules;           /* the modules belong to an MfModuleCache */
+    MfModuleCache *cache;            /* the MfModuleCache the modules belong to
+                                      * (watch mode), NULL: the graph owns them */
     MfArena *arena;
 } MfGraph;
 
@@ -526,7 +550,6 @@ void mf_graph_free(MfGraph *g);
  * from it: free the graph (and everything built from it) before the next
  * scan or mf_module_cache_free().  Bound to one config: make a new cache
  * when the config changes.  Owner thread only. */
-typedef struct MfModuleCache MfModuleCache;
 MfModuleCache *mf_module_cache_new(const MfConfig *cfg);   /* cfg borrowed */
 void mf_module_cache_free(MfModuleCache *c);
 /* Marks a changed path (from the watcher); any path, known or not. */
@@ -539,6 +562,9 @@ typedef struct MfScanStats {
     bool new_resolver;
 } MfScanStats;
 MfScanStats mf_module_cache_stats(const MfModuleCache *c);
+/* Emit's own cache of the session (chunk outputs): made by `make` on first
+ * use, freed with the module cache by `free_fn`. */
+void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*free_fn)(void *));
 
 /* ======================================================================
  * build/gen/runtime_js.c — the runtime, embedded from the JS files of src/runtime

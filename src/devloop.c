@@ -259,7 +259,8 @@ int mf_dev_main(const MfDevArgs *args) {
         status(&l, "serving %s on http://%s%s%s:%d/ (hot module replacement on)", l.cfg->name ? l.cfg->name : "the app",
                v6 ? "[" : "", host, v6 ? "]" : "", mf_devserver_port(l.server));
     }
-    status(&l, "watching %s%s", l.cfg->root, mf_watcher_polling(l.watcher) ? " (polling)" : "");
+    if (mf_watcher_polling(l.watcher)) status(&l, "watching %s (polling: %s)", l.cfg->root, mf_watcher_poll_reason(l.watcher));
+    else status(&l, "watching %s", l.cfg->root);
     rebuild(&l);
     while (!stopping) {
         MfWatchBatch batch = {0};

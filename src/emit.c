@@ -156,6 +156,9 @@ typedef struct Emit {
     size_t fed_runtime_len;
     bool maps, gzip;
     bool *in_cycle;         /* per module: on a cycle of static imports and requires */
+    struct ChunkCache *cc;  /* watch mode: chunk outputs of earlier builds, else NULL */
+    uint32_t *cached;       /* per chunk: its entry in cc when reused as it is, else MF_NONE */
+    uint64_t *chunk_key;    /* per chunk (watch mode): what its output is made from */
     bool hot;               /* cfg->hot: HMR client in, module functions kept */
     const char *hot_runtime;/* mf_runtime_hot_js, trimmed */
     size_t hot_runtime_len;
@@ -282,14 +285,75 @@ static void render_deps(Emit *e, ChunkOut *co, uint32_t mi, bool own) {
     if (any && own && e->hot) e->hot_modules[mi].deps = mf_xstrndup(co->deps.data + start, co->deps.len - start);
 }
 
-/* Appends "id": function (...) {\n<body>},\n for module mi. */
-static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
+/* What a module's rendered function depends on besides its record (which
+ * a watch-mode rebuild replaces when the file changes): the text of its
+ * imports' references, its asset file, whether maps are on. */
+static uint64_t render_key(const Emit *e, uint32_t mi) {
     const MfModule *m = e->g->modules.items[mi];
-    /* A runtime module is a member of several chunks: its own chunk keeps
-     * its hot copy, so that no two jobs write one slot. */
+    uint64_t h = (uint64_t)m->kind | (e->maps ? 16u : 0u);
+    for (uint32_t k = 0; k < m->imports.len; k++) {
+        const char *ref = e->link->refs[e->link->first_ref[mi] + k];
+        h = XXH3_64bits_withSeed(ref, strlen(ref) + 1, h);
+    }
+    if (e->asset_path[mi]) h = XXH3_64bits_withSeed(e->asset_path[mi], strlen(e->asset_path[mi]), h + 1);
+    return h;
+}
+
+static void render_module_text(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources);
+
+/* Appends "id": function (...) {\n<body>},\n for module mi: from the
+ * module's render cache when it is still valid (watch mode), else rendered
+ * and (watch mode, own chunk) kept. */
+static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
+    MfModule *m = e->g->modules.items[mi];
+    /* A runtime module is a member of several chunks: only its own chunk's
+     * job touches its caches, so that no two jobs write one slot. */
     bool own = e->ch->chunk_of[mi] == (uint32_t)(co - e->co);
+    bool cacheable = own && e->g->cache;
     size_t start = w->out->len;
+    uint32_t start_line = w->line, first_map = co->mappings.len;
     render_deps(e, co, mi, own);
+    uint64_t key = cacheable ? render_key(e, mi) : 0;
+    if (cacheable && m->render.text && m->render.key == key) {
+        mf_buf_append(w->out, m->render.text, m->render.len);
+        if (e->maps) {
+            bool has_source = m->kind == MF_MOD_ESM || m->kind == MF_MOD_CJS;
+            uint32_t source = has_source ? (*n_sources)++ : 0;
+            for (uint32_t i = 0; i < m->render.n_maps; i++) {
+                MfMapping seg = m->render.maps[i];
+                seg.gen_line += start_line;
+                seg.source = source;
+                MF_VEC_PUSH(&co->mappings, seg);
+            }
+        }
+        w->line += m->render.lines;
+    } else {
+        render_module_text(e, co, w, mi, n_sources);
+        if (cacheable) {
+            free(m->render.text);
+            free(m->render.maps);
+            m->render.key = key;
+            m->render.len = w->out->len - start;
+            m->render.text = mf_xstrndup(w->out->data + start, m->render.len);
+            m->render.lines = w->line - start_line;
+            m->render.n_maps = co->mappings.len - first_map;
+            m->render.maps = mf_xmalloc((m->render.n_maps + 1) * sizeof(MfMapping));
+            for (uint32_t i = 0; i < m->render.n_maps; i++) {
+                m->render.maps[i] = co->mappings.items[first_map + i];
+                m->render.maps[i].gen_line -= start_line;
+            }
+        }
+    }
+    if (e->hot && own) {
+        MfHotModule *h = &e->hot_modules[mi];
+        h->len = w->out->len - start;
+        h->text = mf_xstrndup(w->out->data + start, h->len);
+        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
+    }
+}
+
+static void render_module_text(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
+    const MfModule *m = e->g->modules.items[mi];
     wputs(w, e->link->id_literals[mi]);
     /* ES modules are strict mode code; the directive shares the header's
      * line so that the body still starts on a line of its own. */
@@ -346,12 +410,6 @@ static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_
     case MF_MOD_CSS: break; /* its text is in the chunk's stylesheet */
     }
     wputs(w, "},\n");
-    if (e->hot && own) {
-        MfHotModule *h = &e->hot_modules[mi];
-        h->len = w->out->len - start;
-        h->text = mf_xstrndup(w->out->data + start, h->len);
-        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
-    }
 }
 
 /* The relative URL of output file `to` from the folder `from_dir` of the
@@ -727,7 +785,19 @@ static void render_map_body(Emit *e, const MfChunk *c, ChunkOut *co) {
         if (m->kind != MF_MOD_ESM && m->kind != MF_MOD_CJS) continue;
         mf_buf_puts(b, first ? "\"" : ",\"");
         first = false;
-        mf_json_escape(b, m->source ? m->source : "", m->size);
+        MfModule *own = e->g->cache && e->ch->chunk_of[m->index] == (uint32_t)(co - e->co)
+                            ? e->g->modules.items[m->index] : NULL;
+        if (own && own->render.source_json) {
+            mf_buf_append(b, own->render.source_json, own->render.source_json_len);
+        } else {
+            size_t at = b->len;
+            mf_json_escape(b, m->source ? m->source : "", m->size);
+            if (own) {
+                /* Depends on the source only: kept as long as the record. */
+                own->render.source_json_len = b->len - at;
+                own->render.source_json = mf_xstrndup(b->data + at, b->len - at);
+            }
+        }
         mf_buf_putc(b, '"');
     }
     mf_buf_puts(b, "],\"names\":[],\"mappings\":\"");
@@ -1084,7 +1154,188 @@ static void build_manifests(Emit *e) {
     free(css);
 }
 
+/* ---- watch mode: chunk outputs kept between builds ------------------------------- */
+
+/* A chunk that is not a runtime (entry, container) references no other
+ * file, so its final bytes are a function of its members' records and
+ * rendered text (their serials and render keys) and of the session's
+ * config, which a watch session keeps (a config change starts a new
+ * session).  Its output from an earlier build with the same key is reused
+ * as it is: no render, no hash, no map, no gzip. */
+typedef struct CachedFile {
+    char *data, *gz;
+    size_t len, gz_len;
+} CachedFile;
+
+typedef struct CachedChunk {
+    uint64_t key, js_own_hash, css_hash;
+    CachedFile js, css, map;
+    bool has_css, has_map;
+    uint32_t stamp;         /* the last emit that used it */
+} CachedChunk;
+
+typedef struct ChunkCache {
+    MfMap *by_name;         /* chunk name -> index in items */
+    MF_VEC(CachedChunk) items;
+    uint32_t stamp;
+} ChunkCache;
+
+static void *chunk_cache_new(void) {
+    ChunkCache *cc = mf_xcalloc(1, sizeof *cc);
+    cc->by_name = mf_map_new();
+    return cc;
+}
+
+static void cached_file_free(CachedFile *f) {
+    free(f->data);
+    free(f->gz);
+    *f = (CachedFile){0};
+}
+
+static void cached_chunk_clear(CachedChunk *c) {
+    cached_file_free(&c->js);
+    cached_file_free(&c->css);
+    cached_file_free(&c->map);
+    c->key = 0;
+    c->has_css = c->has_map = false;
+}
+
+static void chunk_cache_free(void *p) {
+    ChunkCache *cc = p;
+    if (!cc) return;
+    for (uint32_t i = 0; i < cc->items.len; i++) cached_chunk_clear(&cc->items.items[i]);
+    free(cc->items.items);
+    mf_map_free(cc->by_name);
+    free(cc);
+}
+
+static uint64_t chunk_key(const Emit *e, uint32_t ci) {
+    const MfChunk *c = &e->ch->items.items[ci];
+    uint64_t h = XXH3_64bits_withSeed(c->name, strlen(c->name), (uint64_t)c->kind + (e->link->uses_empty ? 99 : 0));
+    for (uint32_t i = 0; i < c->modules.len; i++) {
+        uint32_t mi = c->modules.items[i];
+        const MfModule *m = e->g->modules.items[mi];
+        uint64_t parts[3] = {m->serial, render_key(e, mi),
+                             (uint64_t)e->in_cycle[mi] | (uint64_t)(e->ch->chunk_of[mi] == ci) << 1};
+        h = XXH3_64bits_withSeed(parts, sizeof parts, h);
+    }
+    for (uint32_t i = 0; i < c->css.len; i++) {
+        uint64_t parts[2] = {e->g->modules.items[c->css.items[i]]->serial, render_key(e, c->css.items[i])};
+        h = XXH3_64bits_withSeed(parts, sizeof parts, h + 1);
+    }
+    return h;
+}
+
+/* Before rendering: which chunks can be reused; their hashes are set so
+ * that naming treats them like rendered ones. */
+static void chunk_cache_lookup(Emit *e) {
+    e->cached = mf_arena_alloc(e->arena, (e->ch->items.len + 1) * sizeof(uint32_t));
+    e->chunk_key = mf_arena_alloc(e->arena, (e->ch->items.len + 1) * sizeof(uint64_t));
+    for (uint32_t ci = 0; ci < e->ch->items.len; ci++) e->cached[ci] = MF_NONE;
+    if (!e->g->cache) return;
+    e->cc = mf_module_cache_emit_state(e->g->cache, chunk_cache_new, chunk_cache_free);
+    e->cc->stamp++;
+    for (uint32_t ci = 0; ci < e->ch->items.len; ci++) {
+        const MfChunk *c = &e->ch->items.items[ci];
+        if (!emitted(e, ci) || c->kind == MF_CHUNK_ENTRY || c->kind == MF_CHUNK_CONTAINER) continue;
+        e->chunk_key[ci] = chunk_key(e, ci);
+        uint32_t k;
+        if (!mf_map_get(e->cc->by_name, c->name, &k)) continue;
+        CachedChunk *cc = &e->cc->items.items[k];
+        cc->stamp = e->cc->stamp; /* kept: replaced after this build if the key differs */
+        if (!cc->js.data || cc->key != e->chunk_key[ci] || cc->has_css != (e->co[ci].css != MF_NONE) ||
+            cc->has_map != (e->co[ci].map != MF_NONE))
+            continue;
+        e->cached[ci] = k;
+        e->files.items[e->co[ci].js].own_hash = cc->js_own_hash;
+        if (cc->has_css) e->files.items[e->co[ci].css].own_hash = e->files.items[e->co[ci].css].hash = cc->css_hash;
+    }
+}
+
+/* A reused chunk's files borrow the cache's bytes (the cache outlives the
+ * build's result: a session frees each build before the next). */
+static void borrow_cached(File *f, const CachedFile *c) {
+    f->borrowed = c->data;
+    f->borrowed_len = c->len;
+    if (c->gz) {
+        f->gz = mf_xmalloc(c->gz_len ? c->gz_len : 1);
+        memcpy(f->gz, c->gz, c->gz_len);
+        f->gz_len = c->gz_len;
+    }
+}
+
+static void keep_file(CachedFile *c, const File *f) {
+    cached_file_free(c);
+    c->len = f->final_len;
+    c->data = mf_xmalloc(c->len + 1);
+    memcpy(c->data, f->final, c->len);
+    if (f->gz) {
+        c->gz = mf_xmalloc(f->gz_len ? f->gz_len : 1);
+        memcpy(c->gz, f->gz, f->gz_len);
+        c->gz_len = f->gz_len;
+    }
+}
+
+/* After finishing: reused chunks get their files; new outputs are kept;
+ * chunks no build uses any more are dropped. */
+static void chunk_cache_update(Emit *e) {
+    if (!e->cc) return;
+    for (uint32_t ci = 0; ci < e->ch->items.len; ci++) {
+        const MfChunk *c = &e->ch->items.items[ci];
+        if (!emitted(e, ci) || c->kind == MF_CHUNK_ENTRY || c->kind == MF_CHUNK_CONTAINER) continue;
+        ChunkOut *co = &e->co[ci];
+        if (e->cached[ci] != MF_NONE) {
+            const CachedChunk *cc = &e->cc->items.items[e->cached[ci]];
+            borrow_cached(&e->files.items[co->js], &cc->js);
+            if (co->css != MF_NONE) borrow_cached(&e->files.items[co->css], &cc->css);
+            if (co->map != MF_NONE) borrow_cached(&e->files.items[co->map], &cc->map);
+            continue;
+        }
+        uint32_t k;
+        if (!mf_map_get(e->cc->by_name, c->name, &k)) {
+            k = e->cc->items.len;
+            CachedChunk fresh = {0};
+            MF_VEC_PUSH(&e->cc->items, fresh);
+            mf_map_put(e->cc->by_name, c->name, k);
+        }
+        CachedChunk *cc = &e->cc->items.items[k];
+        cached_chunk_clear(cc);
+        cc->key = e->chunk_key[ci];
+        cc->stamp = e->cc->stamp;
+        cc->js_own_hash = e->files.items[co->js].own_hash;
+        keep_file(&cc->js, &e->files.items[co->js]);
+        if ((cc->has_css = co->css != MF_NONE)) {
+            cc->css_hash = e->files.items[co->css].hash;
+            keep_file(&cc->css, &e->files.items[co->css]);
+        }
+        if ((cc->has_map = co->map != MF_NONE)) keep_file(&cc->map, &e->files.items[co->map]);
+    }
+    for (uint32_t k = 0; k < e->cc->items.len; k++)
+        if (e->cc->items.items[k].stamp != e->cc->stamp) cached_chunk_clear(&e->cc->items.items[k]);
+}
+
 /* ---- the parallel steps ------------------------------------------------------- */
+
+/* A reused chunk is not rendered, but a dev build still needs each of its
+ * modules' function text for hot updates: the module's render cache holds
+ * it (the chunk's key covers the render keys). */
+static void hot_keep_chunk(Emit *e, uint32_t ci) {
+    if (!e->hot) return;
+    const MfChunk *c = &e->ch->items.items[ci];
+    ChunkOut scratch = {0};
+    for (uint32_t i = 0; i < c->modules.len; i++) {
+        uint32_t mi = c->modules.items[i];
+        const MfModule *m = e->g->modules.items[mi];
+        if (e->ch->chunk_of[mi] != ci || !m->render.text) continue;
+        scratch.deps.len = 0;
+        render_deps(e, &scratch, mi, true);
+        MfHotModule *h = &e->hot_modules[mi];
+        h->len = m->render.len;
+        h->text = mf_xstrndup(m->render.text, m->render.len);
+        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
+    }
+    mf_buf_free(&scratch.deps);
+}
 
 typedef struct Job {
     Emit *e;
@@ -1094,6 +1345,10 @@ typedef struct Job {
 
 static void job_run(void *arg, int worker) {
     Job *j = arg;
+    if (j->e->cached[j->chunk] != MF_NONE) {
+        if (!j->finish) hot_keep_chunk(j->e, j->chunk);
+        return;
+    }
     if (j->finish) finish_chunk(j->e, j->chunk, worker);
     else render_chunk(j->e, j->chunk);
 }
@@ -1261,11 +1516,13 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     e.compressors = mf_xcalloc((size_t)e.n_workers + 1, sizeof(*e.compressors));
 
     /* 2-4.  After step 2 no file is added until the HTML. */
+    chunk_cache_lookup(&e);
     run_chunks(&e, pool, false);
     name_files(&e);
     if (e.hot) hot_state_id(&e);
     check_unique_paths(&e, log);
     run_chunks(&e, pool, true);
+    chunk_cache_update(&e);
     if (pool) mf_pool_free(pool);
     /* 5. */
     if (cfg->html) build_html(&e, log);

@@ -39,9 +39,20 @@ struct MfModuleCache {
     MfMap *by_path;               /* real path -> index in entries */
     MF_VEC(CacheEntry) entries;
     MfResolver *resolver;         /* NULL: make a new one at the next scan */
+    uint32_t resolver_gen;        /* counts the resolvers made (MfModule.resolved_by) */
     uint32_t gen;
     MfScanStats stats;
+    void *emit_state;             /* emit's (see mf_module_cache_emit_slot) */
+    void (*emit_state_free)(void *);
 };
+
+void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*free_fn)(void *)) {
+    if (!c->emit_state) {
+        c->emit_state = make();
+        c->emit_state_free = free_fn;
+    }
+    return c->emit_state;
+}
 
 MfModuleCache *mf_module_cache_new(const MfConfig *cfg) {
     MfModuleCache *c = mf_xcalloc(1, sizeof *c);
@@ -52,6 +63,7 @@ MfModuleCache *mf_module_cache_new(const MfConfig *cfg) {
 
 void mf_module_cache_free(MfModuleCache *c) {
     if (!c) return;
+    if (c->emit_state_free) c->emit_state_free(c->emit_state);
     for (uint32_t i = 0; i < c->entries.len; i++) mf_module_free(c->entries.items[i].m);
     free(c->entries.items);
     mf_map_free(c->by_path);
@@ -80,6 +92,14 @@ void mf_module_cache_invalidate(MfModuleCache *c, const char *path) {
     uint32_t i;
     bool known = mf_map_get(c->by_path, path, &i) && c->entries.items[i].m;
     if (known) c->entries.items[i].dirty = true;
+    if (!known) {
+        /* A folder (moved, deleted, replaced): every record below it. */
+        size_t n = strlen(path);
+        for (uint32_t k = 0; k < c->entries.len; k++) {
+            CacheEntry *e = &c->entries.items[k];
+            if (e->m && strncmp(e->m->path, path, n) == 0 && e->m->path[n] == '/') e->dirty = true;
+        }
+    }
     if (changes_resolution(c, path, known)) {
         mf_resolver_free(c->resolver);
         c->resolver = NULL;
@@ -281,11 +301,19 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
         /* Otherwise resolve it too: the local copy is the graph's view of
          * the fallback (and is the fallback for a "/" key). */
     }
+    /* Watch mode: what resolved last time still does while the resolver
+     * (no file added or removed since) is the same. */
+    uint32_t gen = s->cache ? s->cache->resolver_gen : 0;
+    if (gen && m->resolved_by == gen && rec->resolved) {
+        rec->target = scanner_add(s, rec->resolved);
+        return;
+    }
     char *path = NULL, *suggestion = NULL;
     MfResolveStatus st = mf_resolve(s->resolver, rec->specifier, m->path, rec->kind, &path, &suggestion);
     switch (st) {
     case MF_RESOLVE_OK:
         rec->target = scanner_add(s, path);
+        if (gen) rec->resolved = mf_arena_strdup(m->arena, path);
         break;
     case MF_RESOLVE_NOT_FOUND:
         mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, m->path, m->source, m->size,
@@ -528,10 +556,11 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
         cache->stats = (MfScanStats){0};
         if (!cache->resolver) {
             cache->resolver = mf_resolver_new(cfg);
+            cache->resolver_gen++;
             cache->stats.new_resolver = s.new_resolver = true;
         }
         s.resolver = cache->resolver;
-        g->borrowed_modules = true;
+        g->cache = cache;
     } else {
         s.resolver = mf_resolver_new(cfg);
     }
@@ -599,7 +628,11 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
         } else {
             break;
         }
+        if (cache && m->resolved_by != cache->resolver_gen) {
+            for (uint32_t k = 0; k < m->imports.len; k++) m->imports.items[k].resolved = NULL;
+        }
         for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, from, m, k);
+        if (cache) m->resolved_by = cache->resolver_gen;
     }
     free(s.ready.items);
     /* After this point no module is added: renumber into the stable order. */
@@ -632,7 +665,7 @@ MfGraph *mf_scan_cached(MfModuleCache *c, MfLog *log) {
 
 void mf_graph_free(MfGraph *g) {
     if (!g) return;
-    for (uint32_t i = 0; !g->borrowed_modules && i < g->modules.len; i++) mf_module_free(g->modules.items[i]);
+    for (uint32_t i = 0; !g->cache && i < g->modules.len; i++) mf_module_free(g->modules.items[i]);
     free(g->modules.items);
     free(g->entry_modules.items);
     free(g->remote_refs.items);
