@@ -22,10 +22,10 @@
 // Also: mfbuild's per-phase times (--json timings: scan share), the gzip
 // size of remote1's remoteEntry.js per tool, and esbuild (no federation,
 // --bundle --splitting, unminified, remotes external) as a speed reference.
-// Watch-mode rebuild latency: webpack's and Rspack's own watch API
-// (bench/watch-peer.cjs, development mode) on remote1 of the largest
-// workspace, median of --watch-edits (20) one-file edits.  mfbuild's is
-// reported "not available yet": `mfbuild watch` does not exist yet.
+// Watch-mode rebuild latency: `mfbuild watch` (bench/watch-mfbuild.mjs) and
+// webpack's and Rspack's own watch API (bench/watch-peer.cjs), development
+// mode, on remote1 of the largest workspace, median of --watch-edits (20)
+// one-file edits, from the write to the rebuilt output.
 // --watch-only measures only that, on the workspace of the last --modules,
 // and merges it into an existing OUT/latest.json.  --merge FILE: adds the
 // series of an earlier latest.json for module counts not measured in this
@@ -240,9 +240,11 @@ async function freeBase(count) {
 async function measureWatch(dir, apps) {
   const out = {};
   const app = join(dir, apps[1] || apps[0]);
-  for (const tool of ['webpack', 'rspack'].filter((t) => opt.tools.includes(t))) {
+  for (const tool of ['mfbuild', 'webpack', 'rspack'].filter((t) => opt.tools.includes(t))) {
     log(`${tool}: watch latency, ${opt.watchEdits} edits of ${app}/src/components/Comp1.jsx`);
-    const r = spawnSync(process.execPath, [join(benchDir, 'watch-peer.cjs'), tool, app, String(opt.watchEdits)],
+    const script = tool === 'mfbuild' ? [join(benchDir, 'watch-mfbuild.mjs'), app, String(opt.watchEdits)]
+      : [join(benchDir, 'watch-peer.cjs'), tool, app, String(opt.watchEdits)];
+    const r = spawnSync(process.execPath, script,
       { encoding: 'utf8', env: { ...process.env, ...(app.startsWith(benchDir + '/') ? {} : { BENCH_NODE_MODULES: nm }) }, timeout: 600_000 });
     if (r.status !== 0) {
       out[tool] = { error: `exit ${r.status}: ${(r.stderr || '').slice(-300)}` };
@@ -299,7 +301,7 @@ async function main() {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1) },
     versions: versions(), config: { tools: opt.tools, modules: opt.modules, remotes: opt.remotes, runs: opt.runs, warmup: 1, port: opt.port },
     timer: TIME ? '/usr/bin/time -v' : 'wall only', series: [],
-    watch: { mfbuild: 'not available yet (mfbuild watch does not exist)', peers: 'not measured' },
+    watch: { peers: 'not measured' },
   };
   for (const n of opt.modules) {
     const dir = join(opt.work, `n${n}`);
@@ -430,11 +432,12 @@ function markdown(r) {
     L.push('');
   }
   L.push('## Watch-mode rebuild latency', '');
-  L.push(`- mfbuild: ${r.watch.mfbuild}.`);
-  if (typeof r.watch.peers === 'string') L.push(`- peers: ${r.watch.peers}.`);
+  if (typeof r.watch.peers === 'string') L.push(`- ${r.watch.peers}.`);
   else {
-    L.push(`- peers: each tool's own watch API in development mode (bench/watch-peer.cjs), remote1 of the ${r.watch.modules}-module workspace, ` +
-      `${r.watch.edits} one-file edits (src/components/Comp1.jsx), from the write to the rebuild's done callback:`, '');
+    L.push(`- development mode, remote1 of the ${r.watch.modules}-module workspace, ${r.watch.edits} one-file edits ` +
+      '(src/components/Comp1.jsx), from the write to the rebuilt output: `mfbuild watch` (bench/watch-mfbuild.mjs: ' +
+      'its "built in ... written" line, printed once the changed files are written), the peers through their own ' +
+      "watch API (bench/watch-peer.cjs: the rebuild's done callback):", '');
     L.push('| tool | rebuild median ms | min–max ms |', '|---|---|---|');
     for (const [tool, w] of Object.entries(r.watch.peers)) {
       L.push(w.error ? `| ${tool} | failed: ${w.error.split('\n')[0]} | |` : `| ${w.label} | ${f0(w.ms.median)} | ${f0(w.ms.min)}–${f0(w.ms.max)} |`);

@@ -44,12 +44,14 @@ function hostFiles(remotePort) {
       "import { message } from './message.js';",
       "import { count } from './counter.js';",
       "import { mount } from 'remote/Widget';",
+      "import './inv.js';",
+      "import './declined.js';",
       "document.getElementById('root').innerHTML = '<p id=host></p><p id=remote></p><p id=count></p>';",
       "const render = () => { document.getElementById('host').textContent = message; };",
       'render();',
       "document.getElementById('count').textContent = String(count);",
       "mount(document.getElementById('remote'));",
-      "if (module.hot) module.hot.accept('./message.js', render);",
+      "if (module.hot) module.hot.accept(['./message.js', './declined.js'], render);",
       '',
     ].join('\n'),
     'src/message.js': "export const message = 'host v1';\n",
@@ -65,6 +67,19 @@ function hostFiles(remotePort) {
       '',
     ].join('\n'),
     'src/style.css': '#host { color: rgb(255, 0, 0); }\n',
+    // invalidate(): runs itself again through the update path.
+    'src/inv.js': [
+      'const n = (module.hot && module.hot.data ? module.hot.data.n : 0) + 1;',
+      'window.__inv = n;',
+      'if (module.hot) {',
+      '  module.hot.accept();',
+      '  module.hot.dispose((data) => { data.n = n; });',
+      '  window.__invalidate = () => module.hot.invalidate();',
+      '}',
+      '',
+    ].join('\n'),
+    // decline(): an update of it reloads the page even though index accepts it.
+    'src/declined.js': "export const declined = 1;\nif (module.hot) module.hot.decline();\n",
     // Imported by nothing that accepts it: an edit must reload the page.
     'src/plain.js': 'export const plain = 1;\n',
   };
@@ -166,6 +181,13 @@ describe('mfbuild dev: a host and a remote on two dev servers', () => {
     assert.equal(await marker(), 'kept');
   });
 
+  test('module.hot.invalidate() runs the module again, with its dispose data', async () => {
+    assert.equal(await page.page.evaluate(() => window.__inv), 1);
+    await page.page.evaluate(() => window.__invalidate());
+    await page.page.waitForFunction(() => window.__inv === 2);
+    assert.equal(await marker(), 'kept');
+  });
+
   test('paths outside the output get 404, also percent-encoded', async () => {
     for (const path of ['/../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', '//etc/passwd', '/src/message.js']) {
       assert.equal(await rawGet(host.port, path), 404, path);
@@ -186,6 +208,14 @@ describe('mfbuild dev: a host and a remote on two dev servers', () => {
     const errors = page.errors.filter((e) =>
       !/favicon|build failed|^console\.error: Failed to load resource|__mfbuild\/events \(net::ERR_ABORTED\)/.test(e));
     assert.deepEqual(errors, []);
+  });
+
+  test('an update of a module that declines it reloads the page, though its importer accepts it', async () => {
+    await page.page.evaluate(() => { window.__marker = 'again'; });
+    const at = host.log().length;
+    save(join(hostDir, 'src/declined.js'), "export const declined = 2;\nif (module.hot) module.hot.decline();\n");
+    await host.waitFor(/built in/, at);
+    await page.page.waitForFunction(() => window.__marker === undefined && document.getElementById('host')?.textContent === 'host v3');
   });
 });
 
