@@ -251,7 +251,7 @@ async function measureWatch(dir, apps) {
       continue;
     }
     const ms = JSON.parse(r.stdout.trim().split('\n').pop());
-    out[tool] = { label: TOOLS[tool].label, edits: ms.length, ms: stats(ms), samples: ms };
+    out[tool] = { label: tool === 'mfbuild' ? 'mfbuild watch' : TOOLS[tool].label, edits: ms.length, ms: stats(ms), samples: ms };
     log(`${tool}: watch median ${out[tool].ms.median.toFixed(0)} ms`);
   }
   return out;

@@ -52,7 +52,7 @@ test('bench/run.mjs --smoke --tools mfbuild writes results with mfbuild numbers'
   const dir = tempDir('bench-run-');
   const out = join(dir, 'results');
   const r = spawnSync(process.execPath, [join(repo, 'bench', 'run.mjs'), '--smoke', '--tools', 'mfbuild,mfbuild-j1',
-    '--out', out, '--work', join(dir, 'work'), '--port', '0'],
+    '--out', out, '--work', join(dir, 'work'), '--port', '0', '--watch-edits', '3'],
   { cwd: repo, encoding: 'utf8', env: { ...process.env, MFBUILD: bin }, timeout: 120_000 });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   for (const f of ['latest.md', 'latest.json', 'build-time.svg']) assert.ok(existsSync(join(out, f)), f);
@@ -78,6 +78,9 @@ test('bench/run.mjs --smoke --tools mfbuild writes results with mfbuild numbers'
   const md = readFileSync(join(out, 'latest.md'), 'utf8');
   assert.match(md, /\| mfbuild -j2 \| [\d.]+ \(/);
   assert.match(md, /Smoke run/);
-  assert.match(md, /not available yet/);
+  // mfbuild's watch latency through bench/watch-mfbuild.mjs (3 edits).
+  assert.equal(j.watch.peers.mfbuild.edits, 3, JSON.stringify(j.watch));
+  assert.ok(j.watch.peers.mfbuild.ms.median > 0);
+  assert.match(md, /\| mfbuild[^|]* \| \d+ \| \d+–\d+ \|/);
   assert.match(readFileSync(join(out, 'build-time.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*mfbuild -j2[\s\S]*<\/svg>\n$/);
 });
