@@ -16,6 +16,13 @@ SHELL := /bin/bash
 CC ?= cc
 BUILD ?= build
 OPT ?= -O2
+# The parser (tree-sitter, ~60% of a build's time) is compiled with -O3, and
+# mfbuild's own code with link-time optimisation together with the
+# tree-sitter runtime, which inlines the ts_node_*/cursor calls of the tree
+# walks (about 4% fewer instructions; the grammars' tables gain nothing).
+# `make LTO=` links faster while editing.
+TP_OPT ?= -O3
+LTO ?= -flto=auto
 
 APT_PACKAGES := libcjson-dev libdeflate-dev libxxhash-dev libcurl4-openssl-dev libmicrohttpd-dev
 # Test-only Debian packages (browser tests drive Debian's chromium).
@@ -29,9 +36,9 @@ TS_TSX := node_modules/tree-sitter-typescript/tsx/src
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wno-unused-parameter -Wformat=2 -Wvla
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) -pthread
-MF_CFLAGS := $(CFLAGS_BASE) $(WARN) -Iinclude -I$(TS_RT)/include $(EXTRA_CFLAGS)
+MF_CFLAGS := $(CFLAGS_BASE) $(LTO) $(WARN) -Iinclude -I$(TS_RT)/include $(EXTRA_CFLAGS)
 # Third-party code: its own flags, no warnings (we do not maintain it).
-TP_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -w $(EXTRA_TP_CFLAGS)
+TP_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(TP_OPT) -w $(EXTRA_TP_CFLAGS)
 LDLIBS := -lcjson -ldeflate -lxxhash -lcurl -lmicrohttpd -lpthread -lm
 LDFLAGS ?=
 
@@ -105,16 +112,17 @@ $(INTEROP_STAMP): tests/interop/package.json tests/interop/package-lock.json
 deps: $(DEPS_STAMP) $(NPM_STAMP)
 
 # ---- third-party C ------------------------------------------------------
-$(BUILD)/ts/runtime.o: $(NPM_STAMP)
+# (rebuilt when the Makefile changes: their flags live here)
+$(BUILD)/ts/runtime.o: $(NPM_STAMP) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(TP_CFLAGS) -I$(TS_RT)/include -I$(TS_RT)/src -c $(TS_RT)/src/lib.c -o $@
-$(BUILD)/ts/js-%.o: $(NPM_STAMP)
+	$(CC) $(TP_CFLAGS) $(LTO) -I$(TS_RT)/include -I$(TS_RT)/src -c $(TS_RT)/src/lib.c -o $@
+$(BUILD)/ts/js-%.o: $(NPM_STAMP) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_JS) -c $(TS_JS)/$*.c -o $@
-$(BUILD)/ts/ts-%.o: $(NPM_STAMP)
+$(BUILD)/ts/ts-%.o: $(NPM_STAMP) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_TS) -c $(TS_TS)/$*.c -o $@
-$(BUILD)/ts/tsx-%.o: $(NPM_STAMP)
+$(BUILD)/ts/tsx-%.o: $(NPM_STAMP) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_TSX) -c $(TS_TSX)/$*.c -o $@
 
@@ -152,7 +160,7 @@ test: $(BUILD)/mfbuild $(BUILD)/unit-tests test-deps
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
-	$(MAKE) BUILD=build/asan OPT=-O1 \
+	$(MAKE) BUILD=build/asan OPT=-O1 TP_OPT=-O1 LTO= \
 	  EXTRA_CFLAGS="$(ASAN_FLAGS) -DMF_ARENA_MALLOC" EXTRA_TP_CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)" test
 

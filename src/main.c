@@ -288,8 +288,10 @@ static void timings_print(const Timings *t) {
     fprintf(stderr, "%-8s %10.2f\n", "total", total);
 }
 
-static MfConfig *load_config(const Cli *cli, MfMode default_mode, MfLog *log) {
-    MfConfigArgs args = {
+/* The config settings the command line gives (shared by every command
+ * that loads a project). */
+static MfConfigArgs config_args(const Cli *cli, MfMode default_mode) {
+    return (MfConfigArgs){
         .config_path = cli->values[OPT_CONFIG],
         .entries = cli->positional.items,
         .n_entries = (int)cli->positional.len,
@@ -303,8 +305,13 @@ static MfConfig *load_config(const Cli *cli, MfMode default_mode, MfLog *log) {
         .json = cli->values[OPT_JSON] != NULL,
         .timings = cli->values[OPT_TIMINGS] != NULL,
         .quiet = cli->values[OPT_QUIET] != NULL,
+        .hot = cli->cmd == CMD_ID_DEV,
         .color = cli->color,
     };
+}
+
+static MfConfig *load_config(const Cli *cli, MfMode default_mode, MfLog *log) {
+    MfConfigArgs args = config_args(cli, default_mode);
     return mf_config_load(&args, log);
 }
 
@@ -487,26 +494,12 @@ static int cmd_check(const Cli *cli) {
 /* `mfbuild watch` and `mfbuild dev`: devloop.c runs the loop. */
 static int cmd_dev(const Cli *cli) {
     MfDevArgs args = {
-        .config = {
-            .config_path = cli->values[OPT_CONFIG],
-            .entries = cli->positional.items,
-            .n_entries = (int)cli->positional.len,
-            .target = cli->values[OPT_TARGET],
-            .mode = cli->values[OPT_MODE],
-            .out_dir = cli->values[OPT_OUT],
-            .host = cli->values[OPT_HOST],
-            .port = cli->values[OPT_PORT] ? atoi(cli->values[OPT_PORT]) : -1,
-            .default_mode = MF_MODE_DEVELOPMENT,
-            .threads = cli->threads,
-            .timings = cli->values[OPT_TIMINGS] != NULL,
-            .quiet = cli->values[OPT_QUIET] != NULL,
-            .hot = cli->cmd == CMD_ID_DEV,
-            .color = cli->color,
-        },
+        .config = config_args(cli, MF_MODE_DEVELOPMENT),
         .serve = cli->cmd == CMD_ID_DEV,
         .debounce_ms = cli->debounce_ms,
         .poll = cli->values[OPT_POLL] != NULL,
     };
+    args.config.json = false; /* watch and dev report on stderr only */
     return mf_dev_main(&args);
 }
 

@@ -121,6 +121,9 @@ typedef struct TsArena {
 #define TS_HDR 16
 #define TS_ROUND(n) (((n) + 15) & ~(size_t)15)
 
+/* The thread's arena: a _Thread_local for the allocator (called for every
+ * node), a pthread key so that the thread's exit frees it. */
+static _Thread_local TsArena *ts_tls;
 static pthread_key_t ts_key;
 static pthread_once_t ts_once = PTHREAD_ONCE_INIT;
 
@@ -130,7 +133,7 @@ static void ts_oom(void) {
 }
 
 static TsArena *ts_arena(void) {
-    return pthread_getspecific(ts_key);
+    return ts_tls;
 }
 
 static void *ts_arena_alloc(TsArena *a, size_t n) {
@@ -232,6 +235,7 @@ static bool ts_arena_begin(void) {
         a->head->size = TS_BLOCK;
         a->head->next = NULL;
         if (pthread_setspecific(ts_key, a) != 0) ts_oom();
+        ts_tls = a;
     }
     a->cur = a->head;
     a->cur->used = 0;
