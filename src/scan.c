@@ -92,13 +92,21 @@ void mf_module_cache_invalidate(MfModuleCache *c, const char *path) {
     uint32_t i;
     bool known = mf_map_get(c->by_path, path, &i) && c->entries.items[i].m;
     if (known) c->entries.items[i].dirty = true;
-    if (!known) {
-        /* A folder (moved, deleted, replaced): every record below it. */
-        size_t n = strlen(path);
+    /* A folder (moved, deleted, replaced): every record below it.  A
+     * package.json: the package was maybe reinstalled, and the watcher
+     * does not follow node_modules deeper than each package's own folder,
+     * so every record of the package is read again (and re-parsed only
+     * where the bytes changed). */
+    char *dir = NULL;
+    if (strcmp(mf_path_basename(path), "package.json") == 0) dir = mf_path_dirname(path);
+    else if (!known) dir = mf_xstrdup(path);
+    if (dir) {
+        size_t n = strlen(dir);
         for (uint32_t k = 0; k < c->entries.len; k++) {
             CacheEntry *e = &c->entries.items[k];
-            if (e->m && strncmp(e->m->path, path, n) == 0 && e->m->path[n] == '/') e->dirty = true;
+            if (e->m && strncmp(e->m->path, dir, n) == 0 && e->m->path[n] == '/') e->dirty = true;
         }
+        free(dir);
     }
     if (changes_resolution(c, path, known)) {
         mf_resolver_free(c->resolver);

@@ -174,3 +174,21 @@ TEST(incremental_syntax_error_then_fix) {
     CHECK_INT(st.parsed, 1);
     project_close(&p);
 }
+
+TEST(incremental_package_reinstall_rereads_the_package) {
+    /* The watcher sees node_modules/<pkg>/package.json, not the package's
+     * deeper files: invalidating the package.json must re-read them all. */
+    Project p;
+    REQUIRE(project_open(&p));
+    unit_write(p.dir, "node_modules/pkg/package.json", "{ \"name\": \"pkg\", \"version\": \"1.0.0\", \"main\": \"lib/index.js\" }\n");
+    unit_write(p.dir, "node_modules/pkg/lib/index.js", "export const v = 1;\n");
+    touch(&p, "src/a.js", "export { v as a } from 'pkg';\n");
+    MfScanStats st;
+    CHECK_INT(rescan(&p, &st), 0);
+    unit_write(p.dir, "node_modules/pkg/lib/index.js", "export { v } from './v2.js';\n");
+    unit_write(p.dir, "node_modules/pkg/lib/v2.js", "export const v = 2;\n");
+    touch(&p, "node_modules/pkg/package.json", "{ \"name\": \"pkg\", \"version\": \"2.0.0\", \"main\": \"lib/index.js\" }\n");
+    CHECK_INT(rescan(&p, &st), 0); /* compares with a fresh scan: v2.js is in */
+    CHECK(graph_has(&p, "node_modules/pkg/lib/v2.js"));
+    project_close(&p);
+}
