@@ -39,7 +39,9 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) -pthread
 MF_CFLAGS := $(CFLAGS_BASE) $(LTO) $(WARN) -Iinclude -I$(TS_RT)/include $(EXTRA_CFLAGS)
 # Third-party code: its own flags, no warnings (we do not maintain it).
 TP_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(TP_OPT) -w $(EXTRA_TP_CFLAGS)
-LDLIBS := -lcjson -ldeflate -lxxhash -lcurl -lmicrohttpd -lpthread -lm
+# libcurl (libcurl4-openssl-dev above) is not linked: `mfbuild check` opens it
+# when it fetches a URL (src/check.c), so other commands start faster.
+LDLIBS := -lcjson -ldeflate -lxxhash -lmicrohttpd -lpthread -ldl -lm
 LDFLAGS ?=
 
 SRCS := $(wildcard src/*.c)
@@ -65,7 +67,7 @@ NPM_STAMP := node_modules/.package-lock.json
 # Peer bundlers for tests/interop (webpack, Rspack, MF 2.0), pinned by their own lock.
 INTEROP_STAMP := tests/interop/node_modules/.package-lock.json
 
-.PHONY: all test asan example serve-example clean deps test-deps unit bench
+.PHONY: all test asan example serve-example clean deps test-deps unit bench FORCE
 all: $(BUILD)/mfbuild
 
 # ---- inputs -------------------------------------------------------------
@@ -112,17 +114,23 @@ $(INTEROP_STAMP): tests/interop/package.json tests/interop/package-lock.json
 deps: $(DEPS_STAMP) $(NPM_STAMP)
 
 # ---- third-party C ------------------------------------------------------
-# (rebuilt when the Makefile changes: their flags live here)
-$(BUILD)/ts/runtime.o: $(NPM_STAMP) Makefile
+# Recompiled when their flags change (the stamp holds the last ones): the
+# grammars take a while, so not on every edit of this Makefile.
+TP_FLAGS_STAMP := $(BUILD)/ts/flags
+$(TP_FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(TP_CFLAGS) $(LTO)' | cmp -s - $@ || echo '$(CC) $(TP_CFLAGS) $(LTO)' > $@
+FORCE:
+$(BUILD)/ts/runtime.o: $(NPM_STAMP) $(TP_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) $(LTO) -I$(TS_RT)/include -I$(TS_RT)/src -c $(TS_RT)/src/lib.c -o $@
-$(BUILD)/ts/js-%.o: $(NPM_STAMP) Makefile
+$(BUILD)/ts/js-%.o: $(NPM_STAMP) $(TP_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_JS) -c $(TS_JS)/$*.c -o $@
-$(BUILD)/ts/ts-%.o: $(NPM_STAMP) Makefile
+$(BUILD)/ts/ts-%.o: $(NPM_STAMP) $(TP_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_TS) -c $(TS_TS)/$*.c -o $@
-$(BUILD)/ts/tsx-%.o: $(NPM_STAMP) Makefile
+$(BUILD)/ts/tsx-%.o: $(NPM_STAMP) $(TP_FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(TP_CFLAGS) -I$(TS_TSX) -c $(TS_TSX)/$*.c -o $@
 
@@ -146,8 +154,9 @@ $(BUILD)/gen/runtime_js.o: $(BUILD)/gen/runtime_js.c $(HEADERS)
 	$(CC) $(MF_CFLAGS) -c $< -o $@
 
 # C unit tests: one binary linking every phase but main.c.
+# (The dev server's tests use libcurl as their HTTP client.)
 $(BUILD)/unit-tests: $(UNIT_SRCS) tests/unit/unit.h $(LIB_OBJS) $(TS_OBJS)
-	$(CC) $(MF_CFLAGS) -Itests/unit $(LDFLAGS) $(UNIT_SRCS) $(LIB_OBJS) $(TS_OBJS) -o $@ $(LDLIBS)
+	$(CC) $(MF_CFLAGS) -Itests/unit $(LDFLAGS) $(UNIT_SRCS) $(LIB_OBJS) $(TS_OBJS) -o $@ $(LDLIBS) -lcurl
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -4,7 +4,7 @@
  *
  * Each SOURCE is an app's dist/ folder (its mf-stats.json when present,
  * else its mf-manifest.json), one of those files, or an http(s) URL of one
- * (fetched with libcurl, 10 s timeout), so a pipeline can check a new build
+ * (fetched with libcurl, 10 s timeout; see "libcurl, on demand"), so a pipeline can check a new build
  * against what is deployed right now.  The files may come from mfbuild,
  * Rspack's built-in plugin or webpack with @module-federation/enhanced:
  * they share the MF 2.0 schema (federation-protocol.md 3) but not every
@@ -34,6 +34,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,62 @@ static bool is_url(const char *s) {
     return starts_with(s, "http://") || starts_with(s, "https://");
 }
 
+/* ---- libcurl, on demand --------------------------------------------------------- */
+
+/* libcurl is opened (dlopen) when a URL is fetched, never linked: it and the
+ * thirty libraries it brings (TLS, Kerberos, LDAP, SSH...) cost every mfbuild
+ * process about 5 ms to map and relocate, every build included, and only a
+ * `check` of a URL uses them.  Called through these pointers (which also
+ * keeps curl's type-checking macros out of the way). */
+static struct {
+    void *lib;
+    CURLcode (*global_init)(long);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_cleanup)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+} curl;
+
+/* Opens libcurl once; NULL when it is there, else why not. */
+static const char *curl_open(void) {
+    static const char *why;
+    if (curl.lib || why) return why;
+    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) return why = "libcurl.so.4 could not be loaded (install libcurl4)";
+    void *sym;
+#define SYM(field, name)                                 \
+    if (!(sym = dlsym(lib, name))) {                     \
+        dlclose(lib);                                    \
+        return why = "libcurl.so.4 lacks " name;         \
+    }                                                    \
+    memcpy(&curl.field, &sym, sizeof curl.field);
+    SYM(global_init, "curl_global_init")
+    SYM(global_cleanup, "curl_global_cleanup")
+    SYM(easy_init, "curl_easy_init")
+    SYM(easy_setopt, "curl_easy_setopt")
+    SYM(easy_perform, "curl_easy_perform")
+    SYM(easy_getinfo, "curl_easy_getinfo")
+    SYM(easy_cleanup, "curl_easy_cleanup")
+    SYM(easy_strerror, "curl_easy_strerror")
+#undef SYM
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        dlclose(lib);
+        return why = "libcurl did not start";
+    }
+    curl.lib = lib;
+    return NULL;
+}
+
+static void curl_close(void) {
+    if (!curl.lib) return;
+    curl.global_cleanup();
+    dlclose(curl.lib);
+    curl.lib = NULL;
+}
+
 /* ---- loading ---------------------------------------------------------------- */
 
 static size_t on_data(char *p, size_t size, size_t n, void *user) {
@@ -128,32 +185,33 @@ static size_t on_data(char *p, size_t size, size_t n, void *user) {
 
 /* Fetches url into *out.  On failure, a "Could not fetch" error in log. */
 static bool fetch(const char *url, MfBuf *out, MfLog *log) {
-    CURL *c = curl_easy_init();
+    const char *why = curl_open();
+    CURL *c = why ? NULL : curl.easy_init();
     if (!c) {
-        mf_log_add(log, MF_DIAG_ERROR, MF_MSG_CHECK_FETCH, NULL, NULL, 0, 0, 0,
-                   "Could not fetch %s: libcurl did not start", url);
+        mf_log_add(log, MF_DIAG_ERROR, MF_MSG_CHECK_FETCH, NULL, NULL, 0, 0, 0, "Could not fetch %s: %s", url,
+                   why ? why : "libcurl did not start");
         return false;
     }
     char err[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, FETCH_TIMEOUT_S);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(c, CURLOPT_URL, url);
+    curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl.easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl.easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl.easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
+    curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, FETCH_TIMEOUT_S);
+    curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     /* Deployed manifests are often served precompressed. */
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "mfbuild/" MF_VERSION " (check)");
-    CURLcode rc = curl_easy_perform(c);
+    curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl.easy_setopt(c, CURLOPT_USERAGENT, "mfbuild/" MF_VERSION " (check)");
+    CURLcode rc = curl.easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
+    curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_cleanup(c);
     if (rc != CURLE_OK) {
         mf_log_add(log, MF_DIAG_ERROR, MF_MSG_CHECK_FETCH, NULL, NULL, 0, 0, 0, "Could not fetch %s: %s", url,
-                   err[0] ? err : curl_easy_strerror(rc));
+                   err[0] ? err : curl.easy_strerror(rc));
         if (rc == CURLE_OPERATION_TIMEDOUT)
             mf_log_note(log, "No answer within %ld s.", FETCH_TIMEOUT_S);
         return false;
@@ -797,7 +855,6 @@ int mf_check_main(const MfCheckArgs *args) {
         rc = 2;
         goto out;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     /* Every source is read before any check runs, and every unreadable one
      * is reported: one CI run shows all the broken inputs. */
     for (int i = 0; i < args->n_sources; i++) {
@@ -806,7 +863,7 @@ int mf_check_main(const MfCheckArgs *args) {
         MF_VEC_PUSH(&ck.apps, app);
         if (!ok) ck.apps.items[ck.apps.len - 1].name = NULL;
     }
-    curl_global_cleanup();
+    curl_close();
     if (log.errors) {
         /* Drop the half-loaded apps: nothing below may read them. */
         rc = 2;

@@ -101,7 +101,7 @@ const char *mf_import_kind_name(MfImportKind k) {
 /* The resolver and its caches                                             */
 /* ---------------------------------------------------------------------- */
 
-enum { K_NONE, K_FILE, K_DIR, K_MASK = 3, K_LINK = 4 };
+enum { K_NONE, K_FILE, K_DIR, K_MASK = 3, K_LINK = 4, K_PROBE = 8 /* listed, type unknown: lstat it */ };
 
 /* One "./file" key of a package's `browser` object, prepared on first use. */
 typedef struct {
@@ -140,6 +140,7 @@ struct MfResolver {
     uint32_t n_exts;
     MF_VEC(const char *) conds;  /* active conditions besides default/import/require */
     MfMap *stat_map;   /* path -> K_* */
+    MfMap *list_map;   /* folder -> 1 when its entries are in stat_map, 0 when it cannot be listed */
     MfMap *pkg_map;    /* folder -> index into pkgs, MF_NONE when no package.json */
     MfMap *near_map;   /* folder -> nearest package (index), MF_NONE when none */
     MfMap *real_map;   /* path -> index into reals, MF_NONE when it does not exist */
@@ -172,6 +173,7 @@ MfResolver *mf_resolver_new(const MfConfig *cfg) {
     for (uint32_t i = 0; i < cfg->conditions.len; i++)
         MF_VEC_PUSH(&r->conds, (const char *)cfg->conditions.items[i]);
     r->stat_map = mf_map_new();
+    r->list_map = mf_map_new();
     r->pkg_map = mf_map_new();
     r->near_map = mf_map_new();
     r->real_map = mf_map_new();
@@ -192,6 +194,7 @@ void mf_resolver_free(MfResolver *r) {
     free(r->conds.items);
     free(r->done.items);
     mf_map_free(r->stat_map);
+    mf_map_free(r->list_map);
     mf_map_free(r->pkg_map);
     mf_map_free(r->near_map);
     mf_map_free(r->real_map);
@@ -202,12 +205,55 @@ void mf_resolver_free(MfResolver *r) {
     free(r);
 }
 
+/* Lists folder `dir` ("" for the root) into stat_map: each entry's kind
+ * when readdir() tells it, K_PROBE when it does not (a symlink, or a file
+ * system without d_type).  False when the folder cannot be read. */
+static bool list_dir(MfResolver *r, const char *dir) {
+    uint32_t listed;
+    if (mf_map_get(r->list_map, dir, &listed)) return listed;
+    DIR *d = opendir(dir[0] ? dir : "/");
+    mf_map_put(r->list_map, dir, d != NULL);
+    if (!d) return false;
+    MfBuf b = {0};
+    for (struct dirent *e; (e = readdir(d));) {
+        uint32_t k = e->d_type == DT_REG ? K_FILE : e->d_type == DT_DIR ? K_DIR : K_PROBE;
+        b.len = 0;
+        mf_buf_printf(&b, "%s/%s", dir, e->d_name);
+        mf_map_put(r->stat_map, b.data, k);
+    }
+    mf_buf_free(&b);
+    closedir(d);
+    return true;
+}
+
 /* The kind of a path (K_FILE, K_DIR or K_NONE, after symlinks) with K_LINK
- * set when the path itself is a symlink; lstat() once per path per build,
- * stat() too for a symlink. */
+ * set when the path itself is a symlink.  The resolver probes many names
+ * that do not exist ("./Button" + each extension, index files, package.json
+ * up the tree), so the first question about a folder's entry lists the
+ * folder, and the answers for plain files and folders, present or absent,
+ * come from that listing: a few system calls per folder instead of one per
+ * probe (about 4,600 per 1,000-module app, most on the owner thread's
+ * critical path).  lstat() once per remaining path per build (symlinks,
+ * unlistable folders), stat() too for a symlink. */
 static uint32_t kind_bits(MfResolver *r, const char *path) {
     uint32_t k;
-    if (mf_map_get(r->stat_map, path, &k)) return k;
+    if (mf_map_get(r->stat_map, path, &k)) {
+        if (k != K_PROBE) return k;
+    } else {
+        const char *slash = strrchr(path, '/');
+        if (slash && slash[1] && strcmp(slash + 1, ".") != 0 && strcmp(slash + 1, "..") != 0) {
+            char *dir = mf_xstrndup(path, (size_t)(slash - path));
+            bool listed = list_dir(r, dir);
+            free(dir);
+            if (listed) {
+                if (!mf_map_get(r->stat_map, path, &k)) {
+                    mf_map_put(r->stat_map, path, K_NONE);
+                    return K_NONE;
+                }
+                if (k != K_PROBE) return k;
+            }
+        }
+    }
     struct stat st;
     k = K_NONE;
     if (lstat(path, &st) == 0) {
