@@ -50,6 +50,7 @@ typedef struct Loop {
     MfOutState *out;
     MfHotState *history[HOT_HISTORY]; /* oldest first */
     int n_history;
+    bool published;        /* dev: a good build has been served */
 } Loop;
 
 static void status(const Loop *l, const char *fmt, ...) MF_PRINTF(2, 3);
@@ -76,6 +77,44 @@ static void history_clear(Loop *l) {
     l->n_history = 0;
 }
 
+static void html_escape(MfBuf *b, const char *s) {
+    for (; *s; s++) {
+        if (*s == '<') mf_buf_puts(b, "&lt;");
+        else if (*s == '>') mf_buf_puts(b, "&gt;");
+        else if (*s == '&') mf_buf_puts(b, "&amp;");
+        else mf_buf_putc(b, *s);
+    }
+}
+
+/* Before the first good build there is no page to show an overlay on: the
+ * server answers "/" with the errors, and the page reloads itself after
+ * the next good build. */
+static void publish_error_page(Loop *l, MfLog *log) {
+    MfBuf page = {0};
+    mf_buf_puts(&page, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mfbuild: build failed</title></head>\n"
+                       "<body style=\"margin:0;background:#141414\"><pre id=\"__mfbuild_overlay\" style=\"color:#ff6b6b;"
+                       "font:14px/1.5 monospace;padding:24px;white-space:pre-wrap\">[mfbuild] build failed\n");
+    for (uint32_t i = 0; i < log->diags.len; i++) {
+        const MfDiag *d = &log->diags.items[i];
+        if (d->kind != MF_DIAG_ERROR) continue;
+        mf_buf_putc(&page, '\n');
+        if (d->file) {
+            char *rel = l->cfg ? mf_path_relative(l->cfg->root, d->file) : mf_xstrdup(d->file);
+            html_escape(&page, rel);
+            free(rel);
+            if (d->line) mf_buf_printf(&page, ":%u:%u", d->line, d->column);
+            mf_buf_puts(&page, ": ");
+        }
+        html_escape(&page, d->text);
+        mf_buf_printf(&page, " [%s]\n", mf_msg_id_name(d->id));
+    }
+    mf_buf_puts(&page, "</pre>\n<script>new EventSource('/__mfbuild/events').onmessage = function (e) {\n"
+                       "  if (JSON.parse(e.data).type == 'ok') location.reload();\n};</script>\n</body></html>\n");
+    MfServedFile f = {"index.html", page.data, page.len};
+    mf_devserver_publish(l->server, &f, 1);
+    mf_buf_free(&page);
+}
+
 /* The SSE message of a failed build: its diagnostics for the overlay. */
 static void send_errors(Loop *l, MfLog *log) {
     if (!l->server) return;
@@ -89,6 +128,7 @@ static void send_errors(Loop *l, MfLog *log) {
         if (msg.data[i] == '\n') msg.data[i] = ' ';
     mf_devserver_send(l->server, msg.data);
     mf_buf_free(&msg);
+    if (!l->published) publish_error_page(l, log);
 }
 
 /* dev: the output and the update scripts from every remembered state. */
@@ -108,6 +148,7 @@ static void publish(Loop *l, const MfBuild *b) {
         files[count++] = (MfServedFile){names[h], scripts[h].data, scripts[h].len};
     }
     mf_devserver_publish(l->server, files, count);
+    l->published = true;
     for (int h = 0; h < HOT_HISTORY; h++) {
         free(names[h]);
         mf_buf_free(&scripts[h]);

@@ -194,8 +194,7 @@
     overlay.setAttribute('style', 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
       'background:rgba(20,20,20,.92);color:#ff6b6b;font:14px/1.5 monospace;padding:24px;white-space:pre-wrap');
     overlay.textContent = '[mfbuild] ' + hot.name + ': build failed\n\n' + errors.map((e) =>
-      (e.file ? e.file + ':' + e.line + ':' + e.column + ': ' : '') + e.text + (e.id ? ' [' + e.id + ']' : '') +
-      (e.lineText ? '\n    ' + e.lineText : '')).join('\n\n');
+      (e.file ? e.file + (e.line ? ':' + e.line + ':' + e.column : '') + ': ' : '') + e.text + (e.id ? ' [' + e.id + ']' : '')).join('\n\n');
     (doc.body || doc.documentElement).appendChild(overlay);
     console.error(overlay.textContent);
   }

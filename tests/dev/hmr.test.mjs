@@ -232,3 +232,25 @@ test('mfbuild dev on a busy port: a clear error and exit 2', async () => {
     blocker.close();
   }
 });
+
+test('mfbuild dev whose first build fails serves the errors, then the app once fixed', async () => {
+  const dir = project({
+    'mfbuild.json': JSON.stringify({ entry: './src/index.js', html: true }),
+    'src/index.js': "document.getElementById('root').textContent = ;\n",
+  }, 'dev-first-fail-');
+  const dev = await startDev('dev', dir, ['--port', '0']);
+  const browser = await launchBrowser();
+  try {
+    await dev.waitFor(/build failed/);
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${dev.port}/`);
+    assert.match(await page.textContent('#__mfbuild_overlay'), /src\/index\.js:1:\d+: .*\[syntax-error\]/);
+    const at = dev.log().length;
+    save(join(dir, 'src/index.js'), "document.getElementById('root').textContent = 'fixed';\n");
+    await dev.waitFor(/built in/, at);
+    await page.waitForFunction(() => document.getElementById('root')?.textContent === 'fixed');
+  } finally {
+    await browser.close();
+    await dev.stop();
+  }
+});
