@@ -380,6 +380,8 @@ typedef struct MfModule {
     const char *package_version; /* that package's version, NULL when unknown (module arena) */
     uint64_t serial;         /* unique for the process: a cached chunk output
                               * names the records it was made from by it */
+    const char *link_id, *link_id_literal; /* watch mode: link's id and its JS
+                              * literal for this record (module arena) */
     uint32_t resolved_by;    /* the module cache's resolver generation that
                               * filled imports[].resolved (0: none) */
     /* emit's copy of this module's rendered function, kept while the record
@@ -481,6 +483,7 @@ void *mf_pool_wait_one(MfPool *p);
  * ====================================================================== */
 
 typedef struct MfModuleCache MfModuleCache; /* below */
+typedef struct MfChunks MfChunks;           /* chunk.c */
 
 typedef struct MfRemoteRef {
     uint32_t from;        /* module index */
@@ -562,6 +565,15 @@ typedef struct MfScanStats {
     bool new_resolver;
 } MfScanStats;
 MfScanStats mf_module_cache_stats(const MfModuleCache *c);
+/* The chunks of the session's last build and the shape of the graph they
+ * were made from (mf_graph_shape): a graph of the same shape gets the same
+ * chunks, so watch mode reuses them.  mf_module_cache_keep_chunks takes
+ * ownership (freeing the previous ones). */
+MfChunks *mf_module_cache_chunks(MfModuleCache *c, uint64_t shape);  /* borrowed; NULL if none */
+void mf_module_cache_keep_chunks(MfModuleCache *c, uint64_t shape, MfChunks *ch);
+/* A hash of everything the chunk phase reads from a graph: module kinds,
+ * import kinds and targets, roots, shared and remote references. */
+uint64_t mf_graph_shape(const MfGraph *g);
 /* Emit's own cache of the session (chunk outputs): made by `make` on first
  * use, freed with the module cache by `free_fn`. */
 void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*free_fn)(void *));
@@ -655,7 +667,7 @@ typedef struct MfChunk {
                                 * import statically or require, ascending */
     MF_VEC(const char *) remote_refs; /* specifiers of remote modules its modules
                                 * import statically or require ("cart/Button"),
-                                * sorted, unique (module arenas) */
+                                * sorted, unique (chunks arena) */
 } MfChunk;
 
 /* The chunk graph.  Chunk order: entries, exposes, shared fallbacks (share
@@ -669,7 +681,7 @@ typedef struct MfChunk {
  * container) before anything else, without loading a file, so they are
  * members of each entry chunk and of the container; chunk_of names the
  * first of those. */
-typedef struct MfChunks {
+struct MfChunks {
     MF_VEC(MfChunk) items;
     uint32_t *chunk_of;        /* per module: the chunk that holds it (MF_NONE:
                                 * in no chunk, e.g. only behind a consume point
@@ -681,7 +693,7 @@ typedef struct MfChunks {
                                 * packages (their fallback is a runtime module) */
     uint32_t container;        /* the container chunk, MF_NONE without exposes */
     MfArena *arena;
-} MfChunks;
+};
 
 /* Splits the graph into chunks (cfg: entries and exposes, borrowed). */
 MfChunks *mf_chunk(const MfGraph *g, const MfConfig *cfg);  /* mf_chunks_free() it */
@@ -720,7 +732,9 @@ typedef struct MfOutFile {
     const char *name;       /* chunk name, asset file name or "index.html" (emit arena) */
     const char *data;       /* final bytes: owned (malloc) unless `borrowed` */
     size_t len;
-    bool borrowed;          /* data points into a module's source */
+    bool borrowed;          /* data is not owned (a module's source, a cached chunk) */
+    bool reused;            /* watch mode: the very bytes (and gzip) of the
+                             * same path in the previous build of the session */
     char *gz;               /* gzip sibling (malloc), NULL when not produced */
     size_t gz_len;
 } MfOutFile;
@@ -832,7 +846,8 @@ typedef enum { MF_PHASE_CONFIG, MF_PHASE_SCAN, MF_PHASE_LINK, MF_PHASE_CHUNK, MF
 typedef struct MfBuild {
     MfGraph *g;
     MfLink *link;
-    MfChunks *chunks;
+    MfChunks *chunks;      /* borrowed from the module cache when chunks_kept */
+    bool chunks_kept;
     MfEmit *em;
     double ms[MF_PHASE__COUNT];  /* wall time per phase; config is the caller's */
 } MfBuild;

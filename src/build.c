@@ -21,7 +21,19 @@ bool mf_build_run(MfBuild *b, const MfConfig *cfg, MfModuleCache *cache, MfLog *
     /* Module ids and every import's text are fixed. */
 
     start = mf_now_ms();
-    b->chunks = mf_chunk(b->g, cfg);
+    if (cache) {
+        /* Watch mode: an edit that changes no import leaves the graph's
+         * shape, and so its chunks, as they were. */
+        uint64_t shape = mf_graph_shape(b->g);
+        b->chunks = mf_module_cache_chunks(cache, shape);
+        if (!b->chunks) {
+            b->chunks = mf_chunk(b->g, cfg);
+            mf_module_cache_keep_chunks(cache, shape, b->chunks);
+        }
+        b->chunks_kept = true;
+    } else {
+        b->chunks = mf_chunk(b->g, cfg);
+    }
     b->ms[MF_PHASE_CHUNK] = mf_now_ms() - start;
     /* Every module is in exactly one chunk. */
 
@@ -33,7 +45,7 @@ bool mf_build_run(MfBuild *b, const MfConfig *cfg, MfModuleCache *cache, MfLog *
 
 void mf_build_free(MfBuild *b) {
     mf_emit_free(b->em);
-    mf_chunks_free(b->chunks);
+    if (!b->chunks_kept) mf_chunks_free(b->chunks);
     mf_link_free(b->link);
     mf_graph_free(b->g);
     *b = (MfBuild){0};

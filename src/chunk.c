@@ -257,7 +257,10 @@ static void collect_federation_needs(const MfGraph *g, MfChunks *ch) {
             }
             for (uint32_t r = rfirst[mi]; r < rfirst[mi + 1]; r++) {
                 const MfImportRecord *rec = &m->imports.items[g->remote_refs.items[r].import];
-                if (rec->kind != MF_IMPORT_DYNAMIC) MF_VEC_PUSH(&c->remote_refs, rec->specifier);
+                /* Copied: a watch session may keep the chunks longer than
+                 * the record (build.c). */
+                if (rec->kind != MF_IMPORT_DYNAMIC)
+                    MF_VEC_PUSH(&c->remote_refs, (const char *)mf_arena_strdup(ch->arena, rec->specifier));
             }
         }
         if (c->consumes.len > 1) {

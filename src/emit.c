@@ -115,6 +115,7 @@ typedef struct Ref {
 
 typedef struct File {
     MfOutKind kind;
+    bool reused;            /* from the chunk cache (MfOutFile.reused) */
     const char *name;       /* emit arena */
     const char *path;       /* final, relative to the output folder (emit arena) */
     MfBuf buf;              /* own bytes, references cut out (JS, CSS, HTML) */
@@ -1171,6 +1172,7 @@ typedef struct CachedChunk {
     uint64_t key, js_own_hash, css_hash;
     CachedFile js, css, map;
     bool has_css, has_map;
+    bool stale;             /* from a build with errors: never reused */
     uint32_t stamp;         /* the last emit that used it */
 } CachedChunk;
 
@@ -1197,7 +1199,7 @@ static void cached_chunk_clear(CachedChunk *c) {
     cached_file_free(&c->css);
     cached_file_free(&c->map);
     c->key = 0;
-    c->has_css = c->has_map = false;
+    c->has_css = c->has_map = c->stale = false;
 }
 
 static void chunk_cache_free(void *p) {
@@ -1243,7 +1245,7 @@ static void chunk_cache_lookup(Emit *e) {
         if (!mf_map_get(e->cc->by_name, c->name, &k)) continue;
         CachedChunk *cc = &e->cc->items.items[k];
         cc->stamp = e->cc->stamp; /* kept: replaced after this build if the key differs */
-        if (!cc->js.data || cc->key != e->chunk_key[ci] || cc->has_css != (e->co[ci].css != MF_NONE) ||
+        if (!cc->js.data || cc->stale || cc->key != e->chunk_key[ci] || cc->has_css != (e->co[ci].css != MF_NONE) ||
             cc->has_map != (e->co[ci].map != MF_NONE))
             continue;
         e->cached[ci] = k;
@@ -1255,6 +1257,7 @@ static void chunk_cache_lookup(Emit *e) {
 /* A reused chunk's files borrow the cache's bytes (the cache outlives the
  * build's result: a session frees each build before the next). */
 static void borrow_cached(File *f, const CachedFile *c) {
+    f->reused = true;
     f->borrowed = c->data;
     f->borrowed_len = c->len;
     if (c->gz) {
@@ -1312,6 +1315,13 @@ static void chunk_cache_update(Emit *e) {
     }
     for (uint32_t k = 0; k < e->cc->items.len; k++)
         if (e->cc->items.items[k].stamp != e->cc->stamp) cached_chunk_clear(&e->cc->items.items[k]);
+}
+
+/* A build with errors is not written: what it cached must not pass for
+ * what the output folder holds (MfOutFile.reused). */
+static void chunk_cache_forget(Emit *e) {
+    /* Keys only: this build's files may borrow the bytes until it is freed. */
+    for (uint32_t k = 0; e->cc && k < e->cc->items.len; k++) e->cc->items.items[k].stale = true;
 }
 
 /* ---- the parallel steps ------------------------------------------------------- */
@@ -1527,6 +1537,7 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     /* 5. */
     if (cfg->html) build_html(&e, log);
     if (mf_uses_federation(cfg)) build_manifests(&e);
+    if (log->errors) chunk_cache_forget(&e);
     /* Text assets (SVG, JSON, ...) get .gz siblings like JS and CSS do;
      * images and fonts are compressed formats already. */
     for (uint32_t i = 0; i < n_assets; i++)
@@ -1553,7 +1564,8 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
         if (e.files.items[i].kind == MF_OUT_MANIFEST || e.files.items[i].kind == MF_OUT_STATS) order[n_order++] = i;
     for (uint32_t k = 0; k < n_order; k++) {
         File *f = &e.files.items[order[k]];
-        MfOutFile o = {.path = f->path, .kind = f->kind, .name = f->name, .gz = f->gz, .gz_len = f->gz_len};
+        MfOutFile o = {.path = f->path, .kind = f->kind, .name = f->name, .gz = f->gz, .gz_len = f->gz_len,
+                       .reused = f->reused};
         if (f->final) {
             o.data = f->final;
             o.len = f->final_len;
@@ -1762,11 +1774,18 @@ void mf_out_state_free(MfOutState *s) {
     free(s);
 }
 
-/* Records `path` with `hash` for this write; true when it differs from
- * what the folder holds (new, or other bytes). */
-static bool out_state_update(MfOutState *s, const char *path, uint64_t hash) {
+/* Records `path` with the hash of data[0..len) for this write; true when
+ * it differs from what the folder holds (new, or other bytes).  A `reused`
+ * file that the previous write left in place is not even hashed. */
+static bool out_state_update(MfOutState *s, const char *path, const char *data, size_t len, bool reused) {
     uint32_t i;
-    if (!mf_map_get(s->index, path, &i)) {
+    bool known = mf_map_get(s->index, path, &i);
+    if (known && reused && s->seen.items[i] == s->stamp - 1) {
+        s->seen.items[i] = s->stamp;
+        return false;
+    }
+    uint64_t hash = XXH3_64bits(data, len);
+    if (!known) {
         i = s->paths.len;
         MF_VEC_PUSH(&s->paths, mf_xstrdup(path));
         MF_VEC_PUSH(&s->hashes, hash);
@@ -1810,10 +1829,10 @@ bool mf_emit_write_changed(const MfEmit *e, const char *out_dir, MfOutState *s, 
     bool *changed = mf_xcalloc(2 * (size_t)n + 1, sizeof(bool));
     for (uint32_t i = 0; i < n; i++) {
         const MfOutFile *f = &e->files.items[i];
-        changed[2 * i] = out_state_update(s, f->path, XXH3_64bits(f->data, f->len));
+        changed[2 * i] = out_state_update(s, f->path, f->data, f->len, f->reused);
         if (f->gz) {
             char *gz = mf_xasprintf("%s.gz", f->path);
-            changed[2 * i + 1] = out_state_update(s, gz, XXH3_64bits(f->gz, f->gz_len));
+            changed[2 * i + 1] = out_state_update(s, gz, f->gz, f->gz_len, f->reused);
             free(gz);
         }
     }

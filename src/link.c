@@ -48,11 +48,20 @@ MfLink *mf_link(const MfGraph *g, const MfConfig *cfg) {
     l->first_ref = mf_arena_alloc(l->arena, (n + 1) * sizeof(uint32_t));
     uint32_t total = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const MfModule *m = g->modules.items[i];
-        char *rel = mf_path_relative(cfg->root, m->path);
-        l->ids[i] = mf_arena_strdup(l->arena, rel);
-        free(rel);
-        l->id_literals[i] = js_literal(l->arena, l->ids[i]);
+        MfModule *m = g->modules.items[i];
+        if (g->cache && m->link_id) {
+            /* Watch mode: a record's id does not change (one config, one
+             * root per session). */
+            l->ids[i] = (char *)m->link_id;
+            l->id_literals[i] = (char *)m->link_id_literal;
+        } else {
+            char *rel = mf_path_relative(cfg->root, m->path);
+            MfArena *a = g->cache ? m->arena : l->arena;
+            l->ids[i] = mf_arena_strdup(a, rel);
+            free(rel);
+            l->id_literals[i] = js_literal(a, l->ids[i]);
+            if (g->cache) m->link_id = l->ids[i], m->link_id_literal = l->id_literals[i];
+        }
         l->first_ref[i] = total;
         total += m->imports.len;
     }

@@ -239,7 +239,7 @@ static bool parse_args(int argc, char **argv, Cli *cli, MfLog *log) {
             return false;
         }
     }
-    cli->debounce_ms = 3;
+    cli->debounce_ms = 2;
     if (cli->values[OPT_DEBOUNCE]) {
         char *end;
         long n = strtol(cli->values[OPT_DEBOUNCE], &end, 10);

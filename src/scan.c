@@ -42,9 +42,58 @@ struct MfModuleCache {
     uint32_t resolver_gen;        /* counts the resolvers made (MfModule.resolved_by) */
     uint32_t gen;
     MfScanStats stats;
-    void *emit_state;             /* emit's (see mf_module_cache_emit_slot) */
+    MfChunks *chunks;             /* the last build's, for a graph of `shape` */
+    uint64_t shape;
+    void *emit_state;             /* emit's (see mf_module_cache_emit_state) */
     void (*emit_state_free)(void *);
 };
+
+MfChunks *mf_module_cache_chunks(MfModuleCache *c, uint64_t shape) {
+    return c->chunks && c->shape == shape ? c->chunks : NULL;
+}
+
+void mf_module_cache_keep_chunks(MfModuleCache *c, uint64_t shape, MfChunks *ch) {
+    if (c->chunks != ch) mf_chunks_free(c->chunks);
+    c->chunks = ch;
+    c->shape = shape;
+}
+
+uint64_t mf_graph_shape(const MfGraph *g) {
+    uint64_t h = XXH3_64bits(g->entry_modules.items, g->entry_modules.len * sizeof(uint32_t));
+    h = XXH3_64bits_withSeed(g->plugin_modules.items, g->plugin_modules.len * sizeof(uint32_t), h);
+    for (uint32_t i = 0; i < g->modules.len; i++) {
+        const MfModule *m = g->modules.items[i];
+        uint32_t head[2] = {(uint32_t)m->kind, m->imports.len};
+        h = XXH3_64bits_withSeed(head, sizeof head, h);
+        for (uint32_t k = 0; k < m->imports.len; k++) {
+            uint32_t rec[2] = {(uint32_t)m->imports.items[k].kind, m->imports.items[k].target};
+            h = XXH3_64bits_withSeed(rec, sizeof rec, h);
+        }
+    }
+    for (uint32_t i = 0; i < g->shared_refs.len; i++) {
+        const MfSharedRef *r = &g->shared_refs.items[i];
+        uint32_t v[5] = {r->from, r->import, r->shared, r->key, r->consume};
+        h = XXH3_64bits_withSeed(v, sizeof v, h);
+    }
+    for (uint32_t i = 0; i < g->share_keys.len; i++) {
+        const MfShareKey *k = &g->share_keys.items[i];
+        uint32_t v[2] = {k->shared, k->fallback};
+        h = XXH3_64bits_withSeed(v, sizeof v, h);
+        h = XXH3_64bits_withSeed(k->key, strlen(k->key), h);
+    }
+    for (uint32_t i = 0; i < g->remote_refs.len; i++) {
+        const MfRemoteRef *r = &g->remote_refs.items[i];
+        uint32_t v[3] = {r->from, r->import, r->remote};
+        h = XXH3_64bits_withSeed(v, sizeof v, h);
+        h = XXH3_64bits_withSeed(r->expose, strlen(r->expose), h);
+    }
+    for (uint32_t i = 0; i < g->runtime_refs.len; i++)
+        h = XXH3_64bits_withSeed(&g->runtime_refs.items[i], sizeof(MfImportAt), h);
+    /* Names of async chunks come from module paths: the paths in order. */
+    for (uint32_t i = 0; i < g->modules.len; i++)
+        h = XXH3_64bits_withSeed(g->modules.items[i]->path, strlen(g->modules.items[i]->path), h);
+    return h;
+}
 
 void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*free_fn)(void *)) {
     if (!c->emit_state) {
@@ -63,6 +112,7 @@ MfModuleCache *mf_module_cache_new(const MfConfig *cfg) {
 
 void mf_module_cache_free(MfModuleCache *c) {
     if (!c) return;
+    mf_chunks_free(c->chunks);
     if (c->emit_state_free) c->emit_state_free(c->emit_state);
     for (uint32_t i = 0; i < c->entries.len; i++) mf_module_free(c->entries.items[i].m);
     free(c->entries.items);
