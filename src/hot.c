@@ -88,13 +88,21 @@ static void swap_css(void *user, const char *name, const char *path) {
     }
 }
 
-/* The final file of chunk `name` of kind `kind` (JS or CSS), or NULL. */
-static const char *chunk_file(const MfEmit *em, const char *name, bool css) {
-    for (uint32_t i = 0; i < em->files.len; i++) {
-        const MfOutFile *f = &em->files.items[i];
-        if ((css ? f->kind == MF_OUT_CSS : f->kind == MF_OUT_CHUNK) && strcmp(f->name, name) == 0) return f->path;
+/* The final JS and CSS file of each chunk (NULL when it has none), from
+ * the output files, which are named after their chunk.  Caller frees both. */
+static void chunk_files(const MfBuild *b, const char ***js, const char ***css) {
+    uint32_t n = b->chunks->items.len;
+    *js = mf_xcalloc(n + 1, sizeof(char *));
+    *css = mf_xcalloc(n + 1, sizeof(char *));
+    MfMap *by_name = mf_map_new();
+    for (uint32_t c = 0; c < n; c++) mf_map_put(by_name, b->chunks->items.items[c].name, c);
+    for (uint32_t i = 0; i < b->em->files.len; i++) {
+        const MfOutFile *f = &b->em->files.items[i];
+        uint32_t c;
+        if ((f->kind == MF_OUT_CHUNK || f->kind == MF_OUT_CSS) && mf_map_get(by_name, f->name, &c))
+            (f->kind == MF_OUT_CSS ? *css : *js)[c] = f->path;
     }
-    return NULL;
+    mf_map_free(by_name);
 }
 
 void mf_hot_update_script(const MfHotState *old, const MfBuild *b, const MfConfig *cfg, MfBuf *out) {
@@ -140,9 +148,11 @@ void mf_hot_update_script(const MfHotState *old, const MfBuild *b, const MfConfi
      * runtime, for every chunk: a runtime ignores what it never loads). */
     mf_buf_puts(out, "],\n\"chunks\":{");
     first = true;
+    const char **js_of, **css_of;
+    chunk_files(b, &js_of, &css_of);
     for (uint32_t c = 0; c < b->chunks->items.len; c++) {
         const char *cname = b->chunks->items.items[c].name;
-        const char *js = chunk_file(em, cname, false), *css = chunk_file(em, cname, true);
+        const char *js = js_of[c], *css = css_of[c];
         if (!js) continue;
         mf_buf_puts(out, first ? "" : ",");
         first = false;
@@ -165,19 +175,20 @@ void mf_hot_update_script(const MfHotState *old, const MfBuild *b, const MfConfi
         mf_buf_puts(out, b->link->id_literals[ch->root]);
         mf_buf_puts(out, ":[");
         bool any = false;
-        if (chunk_file(em, ch->name, false)) {
+        if (js_of[c]) {
             mf_buf_json_string(out, ch->name);
             any = true;
         }
         for (uint32_t d = 0; d < ch->deps.len; d++) {
-            const char *dep = b->chunks->items.items[ch->deps.items[d]].name;
-            if (!chunk_file(em, dep, false)) continue;
+            if (!js_of[ch->deps.items[d]]) continue;
             mf_buf_puts(out, any ? "," : "");
             any = true;
-            mf_buf_json_string(out, dep);
+            mf_buf_json_string(out, b->chunks->items.items[ch->deps.items[d]].name);
         }
         mf_buf_putc(out, ']');
     }
+    free(js_of);
+    free(css_of);
     mf_buf_puts(out, "},\n\"css\":{");
     CssSwap cs = {old, out, true};
     each_css(em, swap_css, &cs);

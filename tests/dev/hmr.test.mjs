@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import vm from 'node:vm';
 import { join } from 'node:path';
 import { cleanup, mfbuild, project } from '../lib/mfbuild.mjs';
 import { launchBrowser, watchPage } from '../lib/browser.mjs';
@@ -251,6 +252,54 @@ test('mfbuild dev whose first build fails serves the errors, then the app once f
     await page.waitForFunction(() => document.getElementById('root')?.textContent === 'fixed');
   } finally {
     await browser.close();
+    await dev.stop();
+  }
+});
+
+test('an update script carries changed modules, removed ids, the new chunk map and import() table', async () => {
+  const dir = project({
+    'mfbuild.json': JSON.stringify({ name: 'upd', entry: './src/index.js', html: true }),
+    'src/index.js': "import { a } from './a.js';\nimport './gone.js';\nconsole.log(a);\n",
+    'src/a.js': "export const a = 1;\n",
+    'src/gone.js': "export const gone = 1;\n",
+  }, 'dev-update-');
+  const dev = await startDev('dev', dir, ['--port', '0']);
+  try {
+    await dev.waitFor(/built in/);
+    const first = await (await fetch(`http://127.0.0.1:${dev.port}/`)).text();
+    const entry = /src="(main\.[0-9a-f]{8}\.js)"/.exec(first)[1];
+    const entryText = await (await fetch(`http://127.0.0.1:${dev.port}/${entry}`)).text();
+    const id = /"hot":\{"name":"upd","id":"([0-9a-f]{16})"\}/.exec(entryText)?.[1];
+    assert.ok(id, 'the entry chunk carries its state id');
+    const at = dev.log().length;
+    save(join(dir, 'src/index.js'), "import { a } from './a.js';\nconsole.log(a);\nimport('./lazy.js');\n");
+    save(join(dir, 'src/lazy.js'), "export const lazy = 1;\n");
+    await dev.waitFor(/built in/, at);
+    // The second save may land in a batch of its own: wait for the update
+    // that has the lazy chunk.
+    let update;
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`http://127.0.0.1:${dev.port}/__mfbuild/hot/${id}.js`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      const sandbox = { globalThis: {} };
+      vm.runInNewContext(await res.text(), sandbox);
+      update = sandbox.globalThis.__mfbuild_hot_upd[0];
+      if (update.asyncDeps['src/lazy.js']) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(update.from, id);
+    assert.match(update.to, /^[0-9a-f]{16}$/);
+    assert.notEqual(update.to, id);
+    assert.deepEqual(Object.keys(update.modules).sort(), ['src/index.js', 'src/lazy.js']);
+    assert.equal(typeof update.modules['src/index.js'], 'function');
+    assert.deepEqual([...update.removed], ['src/gone.js']); // an array of the vm's realm
+    const lazyChunk = update.asyncDeps['src/lazy.js'][0];
+    assert.match(update.chunks[lazyChunk][0], /\.js$/);
+    const res = await fetch(`http://127.0.0.1:${dev.port}/${update.chunks[lazyChunk][0]}`);
+    assert.equal(res.status, 200, 'the new lazy chunk is served');
+    assert.equal((await fetch(`http://127.0.0.1:${dev.port}/__mfbuild/hot/0000000000000000.js`)).status, 404);
+  } finally {
     await dev.stop();
   }
 });
