@@ -220,6 +220,24 @@ function mfbuildPhases(ws) {
   return { ms: sum, total, scanShare: total ? (sum.scan || 0) / total : null };
 }
 
+// The scan phase at -j1 and at -j2 (the issue's parallelism target): 5
+// rounds, alternating, each the sum of `build --json` scan times over the
+// apps; spawnSync, so nothing else runs beside a build.
+function mfbuildScanRatio(ws, rounds = opt.smoke ? 1 : 5) {
+  const sums = { 1: [], 2: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const j of [1, 2]) {
+      let t = 0;
+      for (const app of ws.apps) {
+        const out = spawnSync(MFBUILD, ['build', '--json', '-j', String(j)], { cwd: join(ws.dir, app), encoding: 'utf8' });
+        t += JSON.parse(out.stdout).timings.scan;
+      }
+      sums[j].push(t);
+    }
+  }
+  return { j1: stats(sums[1]), j2: stats(sums[2]), ratio: median(sums[1]) / median(sums[2]), rounds };
+}
+
 // --port 0: a base port P with P .. P+K free on 127.0.0.1 (the generated
 // remotes' URLs name their ports, so they must be fixed before generating).
 async function freeBase(count) {
@@ -360,7 +378,10 @@ async function main() {
       }
       series.tools[tool] = s;
     }
-    if (opt.tools.some((t) => t.startsWith('mfbuild'))) series.mfbuildPhases = mfbuildPhases(ws);
+    if (opt.tools.some((t) => t.startsWith('mfbuild'))) {
+      series.mfbuildPhases = mfbuildPhases(ws);
+      series.mfbuildScan = mfbuildScanRatio(ws);
+    }
     result.series.push(series);
     if (n === opt.modules[opt.modules.length - 1] && opt.watchEdits > 0) {
       result.watch.peers = await measureWatch(dir, apps);
@@ -426,6 +447,11 @@ function markdown(r) {
       L.push(`mfbuild -j2 phases${bad} (sum over apps, one --json build): ` +
         Object.entries(p.ms).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ') +
         `; scan share ${(100 * p.scanShare).toFixed(0)} %.`, '');
+    }
+    if (s.mfbuildScan) {
+      const q = s.mfbuildScan;
+      L.push(`mfbuild scan phase, -j1 against -j2 (sum over apps, ${q.rounds} alternating rounds of --json builds): ` +
+        `median ${q.j1.median.toFixed(1)} ms against ${q.j2.median.toFixed(1)} ms: ${q.ratio.toFixed(2)}×.`, '');
     }
     for (const [tool, rc] of Object.entries(s.render)) L.push(`- render check ${tool}: ${rc.ok ? 'ok' : 'FAILED'} — ${rc.detail.split('\n')[0]}`);
     for (const b of s.broken) L.push(`- **${b.tool} not timed**: ${b.why.split('\n')[0]}`);

@@ -6,8 +6,11 @@
  * its own parser, found by its index), and the owner takes finished jobs
  * back one at a time to resolve their imports and submit new files.  Only
  * the owner touches the graph, so the pool needs nothing but two queues.
- * With one thread, jobs still run on a worker: the code path is the same
- * for -j1 and -jN.
+ * With one thread (-j1) there is no worker: jobs wait in the queue and run
+ * on the owner's thread when it asks for a finished one, so -j1 is one
+ * thread doing everything in turn (what a one-core container gets) and
+ * the speed-up of -jN is measured against that.  The job functions are
+ * the same either way.
  */
 #include "mfbuild.h"
 
@@ -30,6 +33,7 @@ struct MfPool {
     JobQueue todo, done;
     uint32_t pending; /* submitted and not yet returned by wait_one */
     bool stopping;
+    bool inline_jobs;  /* one thread: jobs run in mf_pool_wait_one */
     int n_threads;
     pthread_t *threads;
     struct Worker {
@@ -81,6 +85,11 @@ MfPool *mf_pool_new(int threads) {
     pthread_cond_init(&p->work_done, NULL);
     p->threads = mf_xcalloc((size_t)threads, sizeof(pthread_t));
     p->workers = mf_xcalloc((size_t)threads, sizeof(struct Worker));
+    if (threads == 1) {
+        p->inline_jobs = true;
+        p->n_threads = 1;
+        return p;
+    }
     for (int i = 0; i < threads; i++) {
         p->workers[i] = (struct Worker){p, i};
         if (pthread_create(&p->threads[i], NULL, worker_main, &p->workers[i]) != 0) break;
@@ -100,7 +109,7 @@ void mf_pool_free(MfPool *p) {
     p->stopping = true;
     pthread_cond_broadcast(&p->work_ready);
     pthread_mutex_unlock(&p->mu);
-    for (int i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
+    for (int i = 0; !p->inline_jobs && i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
     for (Job *j; (j = queue_pop(&p->todo));) free(j);
     for (Job *j; (j = queue_pop(&p->done));) free(j);
     pthread_cond_destroy(&p->work_ready);
@@ -133,6 +142,15 @@ void *mf_pool_wait_one(MfPool *p) {
         return NULL;
     }
     Job *j;
+    if (p->inline_jobs) {
+        j = queue_pop(&p->todo);
+        p->pending--;
+        pthread_mutex_unlock(&p->mu);
+        j->fn(j->arg, 0);
+        void *arg = j->arg;
+        free(j);
+        return arg;
+    }
     while (!(j = queue_pop(&p->done))) pthread_cond_wait(&p->work_done, &p->mu);
     p->pending--;
     pthread_mutex_unlock(&p->mu);
