@@ -302,6 +302,15 @@ static uint64_t render_key(const Emit *e, uint32_t mi) {
 
 static void render_module_text(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources);
 
+/* A dev build keeps each module's function text (its deps entry is already
+ * in place, from render_deps) for hot updates. */
+static void hot_keep(Emit *e, uint32_t mi, const char *text, size_t len) {
+    MfHotModule *h = &e->hot_modules[mi];
+    h->len = len;
+    h->text = mf_xstrndup(text, len);
+    h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
+}
+
 /* Appends "id": function (...) {\n<body>},\n for module mi: from the
  * module's render cache when it is still valid (watch mode), else rendered
  * and (watch mode, own chunk) kept. */
@@ -345,12 +354,7 @@ static void render_module(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_
             }
         }
     }
-    if (e->hot && own) {
-        MfHotModule *h = &e->hot_modules[mi];
-        h->len = w->out->len - start;
-        h->text = mf_xstrndup(w->out->data + start, h->len);
-        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
-    }
+    if (e->hot && own) hot_keep(e, mi, w->out->data + start, w->out->len - start);
 }
 
 static void render_module_text(Emit *e, ChunkOut *co, Writer *w, uint32_t mi, uint32_t *n_sources) {
@@ -1339,10 +1343,7 @@ static void hot_keep_chunk(Emit *e, uint32_t ci) {
         if (e->ch->chunk_of[mi] != ci || !m->render.text) continue;
         scratch.deps.len = 0;
         render_deps(e, &scratch, mi, true);
-        MfHotModule *h = &e->hot_modules[mi];
-        h->len = m->render.len;
-        h->text = mf_xstrndup(m->render.text, m->render.len);
-        h->hash = XXH3_64bits(h->text, h->len) ^ (h->deps ? XXH3_64bits(h->deps, strlen(h->deps)) * 31 : 0);
+        hot_keep(e, mi, m->render.text, m->render.len);
     }
     mf_buf_free(&scratch.deps);
 }

@@ -303,3 +303,17 @@ test('an update script carries changed modules, removed ids, the new chunk map a
     await dev.stop();
   }
 });
+
+test('mfbuild dev --host: binds the address given and says where it serves', async () => {
+  const dir = project({ 'mfbuild.json': JSON.stringify({ entry: './src/index.js', html: true }), 'src/index.js': 'console.log(1);\n' }, 'dev-host-');
+  const dev = await startDev('dev', dir, ['--host', 'localhost', '--port', '0']);
+  try {
+    assert.match(dev.log(), /on http:\/\/localhost:\d+\//);
+    await dev.waitFor(/built in/);
+    const res = await fetch(`http://127.0.0.1:${dev.port}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/html/);
+  } finally {
+    await dev.stop();
+  }
+});
