@@ -326,9 +326,13 @@ typedef struct MfImportRecord {
     uint32_t start, end; /* byte range of the specifier literal, quotes included */
     bool implicit;       /* inserted by mfbuild (JSX automatic runtime) */
     uint32_t target;     /* module index after resolution, MF_NONE if none */
-    const char *resolved;/* watch mode: the file it resolved to (module arena),
-                          * valid while MfModule.resolved_by names the
-                          * module cache's current resolver; NULL if not kept */
+    uint32_t resolved;   /* watch mode: 1 + the module cache's entry for the
+                          * file it resolved to, valid while MfModule.resolved_by
+                          * names the cache's current resolver; 0 if not kept */
+    uint8_t route;       /* what the scan made of the specifier (scan.c's
+                          * Route; 0 before the first scan): it depends on
+                          * the specifier and the config only */
+    uint32_t route_index;/* the remote or shared entry for those routes */
 } MfImportRecord;
 
 typedef enum {
@@ -574,6 +578,10 @@ void mf_module_cache_keep_chunks(MfModuleCache *c, uint64_t shape, MfChunks *ch)
 /* A hash of everything the chunk phase reads from a graph: module kinds,
  * import kinds and targets, roots, shared and remote references. */
 uint64_t mf_graph_shape(const MfGraph *g);
+/* The session's worker pool (cfg->threads), started on first use and kept
+ * until mf_module_cache_free: scan and emit share it, so a rebuild starts
+ * no thread.  NULL when no thread could be started. */
+MfPool *mf_module_cache_pool(MfModuleCache *c);
 /* Emit's own cache of the session (chunk outputs): made by `make` on first
  * use, freed with the module cache by `free_fn`. */
 void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*free_fn)(void *));

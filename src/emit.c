@@ -1522,7 +1522,7 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     }
 
     int threads = cfg->threads > 0 ? cfg->threads : 1;
-    MfPool *pool = mf_pool_new(threads);
+    MfPool *pool = g->cache ? mf_module_cache_pool(g->cache) : mf_pool_new(threads);
     e.n_workers = pool ? mf_pool_threads(pool) : 1;
     e.compressors = mf_xcalloc((size_t)e.n_workers + 1, sizeof(*e.compressors));
 
@@ -1534,7 +1534,7 @@ MfEmit *mf_emit(const MfGraph *g, const MfConfig *cfg, const MfLink *link, const
     check_unique_paths(&e, log);
     run_chunks(&e, pool, true);
     chunk_cache_update(&e);
-    if (pool) mf_pool_free(pool);
+    if (pool && !g->cache) mf_pool_free(pool);
     /* 5. */
     if (cfg->html) build_html(&e, log);
     if (mf_uses_federation(cfg)) build_manifests(&e);

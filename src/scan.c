@@ -28,7 +28,9 @@
 /* ---- the module cache (watch mode) ------------------------------------------- */
 
 typedef struct CacheEntry {
-    MfModule *m;        /* NULL once dropped */
+    char *path;         /* the real path (malloc'd); entries are never removed,
+                         * so an index names one file for the cache's life */
+    MfModule *m;        /* NULL until parsed, and once dropped */
     uint64_t hash;      /* of m->source */
     bool dirty;         /* invalidated since it was parsed */
     uint32_t used;      /* the last scan (generation) that reached it */
@@ -39,6 +41,8 @@ struct MfModuleCache {
     MfMap *by_path;               /* real path -> index in entries */
     MF_VEC(CacheEntry) entries;
     MfResolver *resolver;         /* NULL: make a new one at the next scan */
+    MfPool *pool;                 /* kept between builds (mf_module_cache_pool) */
+    MfParser **parsers;           /* each worker's, kept with the pool */
     uint32_t resolver_gen;        /* counts the resolvers made (MfModule.resolved_by) */
     uint32_t gen;
     MfScanStats stats;
@@ -110,11 +114,29 @@ MfModuleCache *mf_module_cache_new(const MfConfig *cfg) {
     return c;
 }
 
+static void parsers_free(MfPool *pool, MfParser **parsers) {
+    int threads = mf_pool_threads(pool);
+    mf_pool_free(pool);
+    for (int i = 0; i < threads; i++)
+        if (parsers[i]) mf_parser_free(parsers[i]);
+    free(parsers);
+}
+
+MfPool *mf_module_cache_pool(MfModuleCache *c) {
+    if (!c->pool && (c->pool = mf_pool_new(c->cfg->threads)))
+        c->parsers = mf_xcalloc((size_t)mf_pool_threads(c->pool), sizeof(MfParser *));
+    return c->pool;
+}
+
 void mf_module_cache_free(MfModuleCache *c) {
     if (!c) return;
+    if (c->pool) parsers_free(c->pool, c->parsers);
     mf_chunks_free(c->chunks);
     if (c->emit_state_free) c->emit_state_free(c->emit_state);
-    for (uint32_t i = 0; i < c->entries.len; i++) mf_module_free(c->entries.items[i].m);
+    for (uint32_t i = 0; i < c->entries.len; i++) {
+        mf_module_free(c->entries.items[i].m);
+        free(c->entries.items[i].path);
+    }
     free(c->entries.items);
     mf_map_free(c->by_path);
     mf_resolver_free(c->resolver);
@@ -164,16 +186,21 @@ void mf_module_cache_invalidate(MfModuleCache *c, const char *path) {
     }
 }
 
-/* Stores a freshly parsed record, replacing (and freeing) the one it
- * supersedes: that one is in no live graph (see the header's contract). */
-static void cache_store(MfModuleCache *c, MfModule *m) {
+/* The entry of `path`, made (without a record) the first time. */
+static uint32_t cache_entry_of(MfModuleCache *c, const char *path) {
     uint32_t i;
-    if (!mf_map_get(c->by_path, m->path, &i)) {
-        i = c->entries.len;
-        CacheEntry fresh = {0};
-        MF_VEC_PUSH(&c->entries, fresh);
-        mf_map_put(c->by_path, m->path, i);
-    }
+    if (mf_map_get(c->by_path, path, &i)) return i;
+    i = c->entries.len;
+    CacheEntry fresh = {.path = mf_xstrdup(path)};
+    MF_VEC_PUSH(&c->entries, fresh);
+    mf_map_put(c->by_path, path, i);
+    return i;
+}
+
+/* Stores a freshly parsed record in entry i, replacing (and freeing) the
+ * one it supersedes: that one is in no live graph (see the header's
+ * contract). */
+static void cache_store(MfModuleCache *c, uint32_t i, MfModule *m) {
     CacheEntry *e = &c->entries.items[i];
     if (e->m != m) mf_module_free(e->m);
     e->m = m;
@@ -184,12 +211,12 @@ static void cache_store(MfModuleCache *c, MfModule *m) {
     c->stats.parsed++;
 }
 
-/* The cached record of `path` when it can serve this scan as it is, with
+/* The cached record of entry i when it can serve this scan as it is, with
  * its per-scan fields reset; NULL when the file must be parsed. */
-static MfModule *cache_reuse(MfModuleCache *c, const char *path, MfResolver *resolver, bool new_resolver) {
-    uint32_t i;
-    if (!mf_map_get(c->by_path, path, &i) || !c->entries.items[i].m) return NULL;
+static MfModule *cache_reuse(MfModuleCache *c, uint32_t i, MfResolver *resolver, bool new_resolver) {
     CacheEntry *e = &c->entries.items[i];
+    const char *path = e->path;
+    if (!e->m) return NULL;
     if (e->dirty) {
         char *src = NULL;
         size_t len = 0;
@@ -234,6 +261,8 @@ typedef struct ScanJob {
     MfModule *module;
     const MfParseOptions *opts;
     MfParser **parsers; /* one slot per worker, created by that worker */
+    uint32_t id;        /* the module's discovery id */
+    uint32_t entry;     /* its module cache entry (cache mode) */
 } ScanJob;
 
 static void scan_job_run(void *arg, int worker) {
@@ -250,27 +279,18 @@ typedef struct Scanner {
     MfPool *pool;
     MfParser **parsers;
     MfParseOptions opts;
-    MfMap *by_path;               /* real path -> discovery id */
+    MfMap *by_path;               /* real path -> discovery id (one-off scan) */
     MF_VEC(MfModule *) found;     /* discovery order */
     MfModuleCache *cache;         /* NULL for a one-off scan */
+    MF_VEC(uint32_t) disc;        /* cache mode: discovery id per cache entry, or MF_NONE */
     bool new_resolver;            /* the cache's resolver was made for this scan */
     MF_VEC(uint32_t) ready;       /* reused records whose imports are still to classify */
 } Scanner;
 
-/* Returns the discovery id of `path` (owned by the caller), submitting a
- * parse job the first time the path is seen. */
-static uint32_t scanner_add(Scanner *s, const char *path) {
-    uint32_t id;
-    if (mf_map_get(s->by_path, path, &id)) return id;
-    id = s->found.len;
-    mf_map_put(s->by_path, path, id);
-    MfModule *m = s->cache ? cache_reuse(s->cache, path, s->resolver, s->new_resolver) : NULL;
-    if (m) {
-        MF_VEC_PUSH(&s->found, m);
-        MF_VEC_PUSH(&s->ready, id);
-        return id;
-    }
-    m = mf_module_new(path);
+/* Makes the record of a file seen for the first time in this scan, with
+ * discovery id `id`, and submits its parse. */
+static uint32_t scanner_submit(Scanner *s, const char *path, uint32_t id, uint32_t entry) {
+    MfModule *m = mf_module_new(path);
     /* Copied now: the resolver dies with the scan, and the module's arena is
      * the worker's once the job is submitted. */
     const char *pkg, *version;
@@ -280,9 +300,38 @@ static uint32_t scanner_add(Scanner *s, const char *path) {
     }
     MF_VEC_PUSH(&s->found, m);
     ScanJob *job = mf_xcalloc(1, sizeof *job);
-    *job = (ScanJob){m, &s->opts, s->parsers};
+    *job = (ScanJob){m, &s->opts, s->parsers, id, entry};
     mf_pool_submit(s->pool, scan_job_run, job);
     return id;
+}
+
+/* Cache mode: the discovery id of cache entry e, reusing its record when
+ * it is still good and submitting a parse otherwise.  A reused record names
+ * its imports' entries, so an unchanged graph is walked without a single
+ * lookup by path. */
+static uint32_t scanner_add_entry(Scanner *s, uint32_t e) {
+    while (s->disc.len < s->cache->entries.len) MF_VEC_PUSH(&s->disc, MF_NONE);
+    if (s->disc.items[e] != MF_NONE) return s->disc.items[e];
+    uint32_t id = s->found.len;
+    s->disc.items[e] = id;
+    MfModule *m = cache_reuse(s->cache, e, s->resolver, s->new_resolver);
+    if (m) {
+        MF_VEC_PUSH(&s->found, m);
+        MF_VEC_PUSH(&s->ready, id);
+        return id;
+    }
+    return scanner_submit(s, s->cache->entries.items[e].path, id, e);
+}
+
+/* Returns the discovery id of `path` (owned by the caller), submitting a
+ * parse job the first time the path is seen. */
+static uint32_t scanner_add(Scanner *s, const char *path) {
+    if (s->cache) return scanner_add_entry(s, cache_entry_of(s->cache, path));
+    uint32_t id;
+    if (mf_map_get(s->by_path, path, &id)) return id;
+    id = s->found.len;
+    mf_map_put(s->by_path, path, id);
+    return scanner_submit(s, path, id, MF_NONE);
 }
 
 /* Bare specifier -> its package name ("@a/b/c" -> "@a/b", "x/y" -> "x"),
@@ -295,13 +344,12 @@ static char *package_name_of(const char *spec) {
 }
 
 /* A specifier names a remote when it is the alias or starts with "alias/". */
-static bool match_remote(const MfConfig *cfg, const char *spec, uint32_t *remote, const char **rest) {
+static bool match_remote(const MfConfig *cfg, const char *spec, uint32_t *remote) {
     for (uint32_t i = 0; i < cfg->remotes.len; i++) {
         const char *alias = cfg->remotes.items[i].alias;
         size_t n = strlen(alias);
         if (strncmp(spec, alias, n) == 0 && (spec[n] == 0 || spec[n] == '/')) {
             *remote = i;
-            *rest = spec + n; /* "" or "/Button" */
             return true;
         }
     }
@@ -323,16 +371,31 @@ static bool match_shared(const MfConfig *cfg, const char *spec, uint32_t *shared
     return false;
 }
 
+/* What a specifier is, in the order below (MfImportRecord.route). */
+typedef enum { ROUTE_UNKNOWN, ROUTE_RUNTIME, ROUTE_REMOTE, ROUTE_SHARED, ROUTE_FILE } Route;
+
+/* Fills rec->route once per record: it depends on the specifier and the
+ * config, and a watch session's records outlive scans but not configs. */
+static void route_fill(const MfConfig *cfg, MfImportRecord *rec) {
+    if (rec->route != ROUTE_UNKNOWN) return;
+    /* mfbuild's own namespace comes first: the runtime API is no file and
+     * no remote, whatever the remotes and node_modules hold.  Remote
+     * aliases before node_modules: an alias shadows a package of the same
+     * name, as in ModuleFederationPlugin. */
+    if (strcmp(rec->specifier, MF_RUNTIME_MODULE_ID) == 0) rec->route = ROUTE_RUNTIME;
+    else if (match_remote(cfg, rec->specifier, &rec->route_index)) rec->route = ROUTE_REMOTE;
+    else if (match_shared(cfg, rec->specifier, &rec->route_index)) rec->route = ROUTE_SHARED;
+    else rec->route = ROUTE_FILE;
+}
+
 /* Classifies and resolves one import of a freshly parsed module. */
 static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
     MfImportRecord *rec = &m->imports.items[k];
     const MfConfig *cfg = s->cfg;
-    uint32_t idx;
-    const char *rest;
     uint32_t len = rec->end - rec->start;
-    /* mfbuild's own namespace comes first: the runtime API is no file and
-     * no remote, whatever the remotes and node_modules hold. */
-    if (strcmp(rec->specifier, MF_RUNTIME_MODULE_ID) == 0) {
+    route_fill(cfg, rec);
+    uint32_t idx = rec->route_index;
+    if (rec->route == ROUTE_RUNTIME) {
         MfImportAt at = {from, k};
         MF_VEC_PUSH(&s->g->runtime_refs, at);
         if (cfg->target == MF_TARGET_NODE)
@@ -341,14 +404,13 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
                        rec->specifier);
         return;
     }
-    /* Remote aliases before node_modules: an alias shadows a package of the
-     * same name, as in ModuleFederationPlugin. */
-    if (match_remote(cfg, rec->specifier, &idx, &rest)) {
+    if (rec->route == ROUTE_REMOTE) {
+        const char *rest = rec->specifier + strlen(cfg->remotes.items[idx].alias); /* "" or "/Button" */
         MfRemoteRef ref = {from, k, idx, mf_arena_printf(s->g->arena, ".%s", rest)};
         MF_VEC_PUSH(&s->g->remote_refs, ref);
         return;
     }
-    if (match_shared(cfg, rec->specifier, &idx)) {
+    if (rec->route == ROUTE_SHARED) {
         char *pkg = package_name_of(rec->specifier);
         MfSharedRef ref = {from, k, idx, mf_arena_strdup(s->g->arena, pkg), MF_NONE, true};
         free(pkg);
@@ -361,17 +423,21 @@ static void scanner_import(Scanner *s, uint32_t from, MfModule *m, uint32_t k) {
     }
     /* Watch mode: what resolved last time still does while the resolver
      * (no file added or removed since) is the same. */
-    uint32_t gen = s->cache ? s->cache->resolver_gen : 0;
-    if (gen && m->resolved_by == gen && rec->resolved) {
-        rec->target = scanner_add(s, rec->resolved);
+    if (s->cache && m->resolved_by == s->cache->resolver_gen && rec->resolved) {
+        rec->target = scanner_add_entry(s, rec->resolved - 1);
         return;
     }
     char *path = NULL, *suggestion = NULL;
     MfResolveStatus st = mf_resolve(s->resolver, rec->specifier, m->path, rec->kind, &path, &suggestion);
     switch (st) {
     case MF_RESOLVE_OK:
-        rec->target = scanner_add(s, path);
-        if (gen) rec->resolved = mf_arena_strdup(m->arena, path);
+        if (s->cache) {
+            uint32_t e = cache_entry_of(s->cache, path);
+            rec->resolved = e + 1;
+            rec->target = scanner_add_entry(s, e);
+        } else {
+            rec->target = scanner_add(s, path);
+        }
         break;
     case MF_RESOLVE_NOT_FOUND:
         mf_log_add(s->log, MF_DIAG_ERROR, MF_MSG_UNRESOLVED_IMPORT, m->path, m->source, m->size,
@@ -622,14 +688,19 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
     } else {
         s.resolver = mf_resolver_new(cfg);
     }
-    s.pool = mf_pool_new(cfg->threads);
+    /* A watch session keeps its workers, and their parsers, between scans. */
+    s.pool = cache ? mf_module_cache_pool(cache) : mf_pool_new(cfg->threads);
     if (!s.pool) {
         mf_log_add(log, MF_DIAG_ERROR, MF_MSG_READ_ERROR, NULL, NULL, 0, 0, 0, "could not start worker threads");
         if (!cache) mf_resolver_free(s.resolver);
         return g;
     }
-    s.parsers = mf_xcalloc((size_t)mf_pool_threads(s.pool), sizeof(MfParser *));
-    s.by_path = mf_map_new();
+    if (cache) {
+        s.parsers = cache->parsers;
+    } else {
+        s.parsers = mf_xcalloc((size_t)mf_pool_threads(s.pool), sizeof(MfParser *));
+        s.by_path = mf_map_new();
+    }
 
     /* entry_modules holds exactly one module per entry and expose, so a
      * root that did not resolve (an error) is left out of it. */
@@ -675,9 +746,9 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
             mf_log_copy(log, &m->log);
         } else if ((job = mf_pool_wait_one(s.pool))) {
             m = job->module;
-            (void)mf_map_get(s.by_path, m->path, &from);
+            from = job->id;
             if (cache) {
-                cache_store(cache, m);
+                cache_store(cache, job->entry, m);
                 mf_log_copy(log, &m->log);
             } else {
                 mf_log_take(log, &m->log);
@@ -687,7 +758,7 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
             break;
         }
         if (cache && m->resolved_by != cache->resolver_gen) {
-            for (uint32_t k = 0; k < m->imports.len; k++) m->imports.items[k].resolved = NULL;
+            for (uint32_t k = 0; k < m->imports.len; k++) m->imports.items[k].resolved = 0;
         }
         for (uint32_t k = 0; k < m->imports.len; k++) scanner_import(&s, from, m, k);
         if (cache) m->resolved_by = cache->resolver_gen;
@@ -701,13 +772,10 @@ static MfGraph *scan(const MfConfig *cfg, MfModuleCache *cache, MfLog *log) {
     share_keys_fix(&s, shared_roots);
     free(shared_roots);
 
-    int threads = mf_pool_threads(s.pool);
-    mf_pool_free(s.pool);
-    for (int i = 0; i < threads; i++)
-        if (s.parsers[i]) mf_parser_free(s.parsers[i]);
-    free(s.parsers);
+    if (!cache) parsers_free(s.pool, s.parsers);
     mf_map_free(s.by_path);
     free(s.found.items);
+    free(s.disc.items);
     if (cache) cache_sweep(cache);
     else mf_resolver_free(s.resolver);
     return g;

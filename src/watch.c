@@ -121,7 +121,8 @@ struct MfWatcher {
 
     /* the batch being collected; kept across an interrupted wait */
     MF_VEC(char *) pending;
-    MfMap *pending_set;
+    MfMap *pending_set;  /* -> 1 while the file is being written (inotify), else 0 */
+    uint32_t n_writing;  /* paths of pending_set at 1 */
     bool open, overflow;
     double opened, last_change;
     uint32_t n_changes; /* changes seen so far (a scan compares before and after) */
@@ -185,6 +186,23 @@ static void mark(MfWatcher *w, const char *path) {
     MF_VEC_PUSH(&w->pending, mf_xstrdup(path));
 }
 
+/* inotify: a file written to (IN_MODIFY) and not closed since keeps the
+ * batch open for the whole debounce time; once every file written to has
+ * been closed (IN_CLOSE_WRITE), the writer is done and the batch closes
+ * after a quarter of it.  An editor's save is one write and a close, so
+ * the rebuild starts sooner; a writer that keeps a file open still gets
+ * the debounce time as before. */
+static void mark_write(MfWatcher *w, const char *path, bool closed) {
+    if (ignored(w, path)) return;
+    mark(w, path);
+    uint32_t state = 0, want = closed ? 0 : 1;
+    (void)mf_map_get(w->pending_set, path, &state);
+    if (state == want) return;
+    mf_map_put(w->pending_set, path, want);
+    if (closed) w->n_writing--;
+    else w->n_writing++;
+}
+
 /* Moves the collected batch into b, sorted (the set made it unique). */
 static void batch_take(MfWatcher *w, MfWatchBatch *b) {
     if (w->pending.len) qsort(w->pending.items, w->pending.len, sizeof(char *), cmp_path);
@@ -196,6 +214,7 @@ static void batch_take(MfWatcher *w, MfWatchBatch *b) {
     w->pending.len = w->pending.cap = 0;
     mf_map_free(w->pending_set);
     w->pending_set = mf_map_new();
+    w->n_writing = 0;
     w->open = w->overflow = false;
 }
 
@@ -645,7 +664,7 @@ static void on_dir_event(MfWatcher *w, uint32_t idx, const struct inotify_event 
             if (linked != MF_NONE) dir_drop(w, linked, false);
         }
     } else if (ev->mask & (IN_MODIFY | IN_CLOSE_WRITE)) {
-        if (!is_dir && entry_reported(w, dir, flags, name)) mark(w, path);
+        if (!is_dir && entry_reported(w, dir, flags, name)) mark_write(w, path, ev->mask & IN_CLOSE_WRITE);
     }
     free(path);
     free(dir);
@@ -818,9 +837,11 @@ int mf_watcher_wait(MfWatcher *w, int timeout_ms, MfWatchBatch *b) {
         double now = mf_now_ms();
         bool polling = w->ifd < 0;
         /* A batch closes after debounce_ms of quiet (polling: and a scan
-         * that found nothing new since), or at the cap. */
+         * that found nothing new since; inotify: a quarter of it when no
+         * file is left half-written, see mark_write), or at the cap. */
+        double quiet_ms = !polling && w->n_writing == 0 ? w->debounce_ms / 4.0 : w->debounce_ms;
         if (w->open) {
-            bool quiet = now - w->last_change >= w->debounce_ms && (!polling || w->scan_clean);
+            bool quiet = now - w->last_change >= quiet_ms && (!polling || w->scan_clean);
             if (quiet || now - w->opened >= w->cap_ms) {
                 batch_take(w, b);
                 return 1;
@@ -829,17 +850,24 @@ int mf_watcher_wait(MfWatcher *w, int timeout_ms, MfWatchBatch *b) {
         double wake;
         if (w->open) {
             wake = w->opened + w->cap_ms;
-            if (!polling || w->scan_clean) wake = fmin(wake, w->last_change + w->debounce_ms);
+            if (!polling || w->scan_clean) wake = fmin(wake, w->last_change + quiet_ms);
         } else {
             wake = deadline;
         }
         if (polling) wake = fmin(wake, w->next_scan);
         else if (w->n_lost) wake = fmin(wake, w->next_retry);
-        int ms = -1;
-        if (isfinite(wake)) ms = wake <= now ? 0 : (int)fmin(ceil(wake - now), (double)INT_MAX);
+        /* ppoll, not poll: a whole-millisecond timeout would round the
+         * 2 ms debounce up to 3, half the rebuild time of an edit. */
+        struct timespec ts, *tsp = NULL;
+        if (isfinite(wake)) {
+            double left = wake <= now ? 0 : fmin(wake - now, 86400e3);
+            ts.tv_sec = (time_t)(left / 1000);
+            ts.tv_nsec = (long)((left - (double)ts.tv_sec * 1000) * 1e6);
+            tsp = &ts;
+        }
 
         struct pollfd fds[2] = {{.fd = w->efd, .events = POLLIN}, {.fd = w->ifd, .events = POLLIN}};
-        int r = poll(fds, polling ? 1 : 2, ms);
+        int r = ppoll(fds, polling ? 1 : 2, tsp, NULL);
         if (r > 0 && (fds[0].revents & POLLIN)) {
             if (read(w->efd, &count, sizeof count) < 0) { /* already drained: fine */ }
             return -1;

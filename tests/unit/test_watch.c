@@ -369,6 +369,37 @@ TEST(watch_timeout) {
     }
 }
 
+/* inotify sees a writer close its file: a batch whose files are all closed
+ * again settles after a quarter of the debounce time, one with a file still
+ * open for writing waits the whole time (mark_write).  Debounce 2 s, so
+ * the margins are wide: settled is 0.5 s, held is 2 s. */
+TEST(watch_settles_when_writes_close) {
+    const char *d = unit_tmpdir();
+    put(d, "a.js", "a");
+    MfWatcher *w = watcher(false, 2000, NULL);
+    REQUIRE(w);
+    REQUIRE(!mf_watcher_polling(w));
+    CHECK(mf_watcher_add_dir(w, d, true));
+    char *p = at(d, "a.js");
+    int fd = open(p, O_WRONLY | O_TRUNC);
+    REQUIRE(fd >= 0);
+    CHECK(write(fd, "b", 1) == 1);
+    double t0 = mf_now_ms();
+    EXPECT_EXACT(w, false, d, "a.js"); /* still open: after the whole debounce */
+    CHECK(mf_now_ms() - t0 >= 1990);
+    close(fd); /* IN_CLOSE_WRITE: a batch of its own, settled */
+    t0 = mf_now_ms();
+    EXPECT_EXACT(w, false, d, "a.js");
+    CHECK(mf_now_ms() - t0 < 1900);
+    /* A save (open, write, close) in one go settles sooner than the debounce too. */
+    put(d, "a.js", "c");
+    t0 = mf_now_ms();
+    EXPECT_EXACT(w, false, d, "a.js");
+    CHECK(mf_now_ms() - t0 < 1900);
+    free(p);
+    mf_watcher_free(w);
+}
+
 static void *interrupt_later(void *arg) {
     sleep_ms(50);
     mf_watcher_interrupt(arg);
