@@ -146,7 +146,7 @@ $(BUILD)/mfbuild: $(OBJS) $(TS_OBJS)
 # a variant without the file's `// @if F` lines.
 $(BUILD)/gen/runtime_js.c: $(RUNTIME_JS) tools/embed.mjs $(NPM_STAMP) Makefile
 	@command -v node >/dev/null || { echo "mfbuild needs Node >= 20.19 (see README)"; exit 1; }
-	node tools/embed.mjs $@ mf_runtime_core_js=src/runtime/core.js \
+	node tools/embed.mjs $@ mf_runtime_core_js=src/runtime/core.js mf_runtime_core_web_js=src/runtime/core.js:-node \
 	  mf_runtime_federation_js=src/runtime/federation.js mf_runtime_hot_js=src/runtime/hot.js \
 	  mf_runtime_federation_noremotes_js=src/runtime/federation.js:-remotes
 

@@ -592,9 +592,13 @@ void *mf_module_cache_emit_state(MfModuleCache *c, void *(*make)(void), void (*f
  * ====================================================================== */
 
 /* src/runtime/core.js: one JS function expression `(function (config) {...})`
- * returning the runtime helpers (__mf). NUL-terminated. */
+ * returning the runtime helpers (__mf). NUL-terminated.  The _web variant
+ * leaves out its `@if node` lines (require, __filename): emit ships it to
+ * target web. */
 extern const char mf_runtime_core_js[];
 extern const size_t mf_runtime_core_js_len;
+extern const char mf_runtime_core_web_js[];
+extern const size_t mf_runtime_core_web_js_len;
 /* src/runtime/federation.js (with src/runtime/semver.js inside): one JS
  * function expression `(function (__mf, fed) {...})` that adds Module
  * Federation to a core runtime (docs/output-format.md section 4).

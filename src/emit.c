@@ -1447,8 +1447,10 @@ static size_t trim_runtime(const char *s, size_t n) {
 }
 
 static void prepare_runtime(Emit *e) {
-    e->runtime = mf_runtime_core_js;
-    e->runtime_len = trim_runtime(mf_runtime_core_js, mf_runtime_core_js_len);
+    bool web = e->cfg->target == MF_TARGET_WEB;
+    e->runtime = web ? mf_runtime_core_web_js : mf_runtime_core_js;
+    e->runtime_len = web ? trim_runtime(mf_runtime_core_web_js, mf_runtime_core_web_js_len)
+                         : trim_runtime(mf_runtime_core_js, mf_runtime_core_js_len);
     bool remotes = uses_remotes(e);
     e->fed_runtime = remotes ? mf_runtime_federation_js : mf_runtime_federation_noremotes_js;
     e->fed_runtime_len = remotes ? trim_runtime(mf_runtime_federation_js, mf_runtime_federation_js_len)

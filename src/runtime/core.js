@@ -2,7 +2,9 @@
 // docs/output-format.md. Emit writes `var __mf = (<this file>)(config);`
 // into entry chunks, so this is one ES2017 function expression (gzip size is
 // benchmarked; tools/embed.mjs ships it without comments and indentation).
-// On node, `require`/`__filename` are the entry chunk's own.
+// On node, `require`/`__filename` are the entry chunk's own. The lines
+// between `// @if node` and `// @endif` are for target node only: web
+// builds ship the runtime without them (tools/embed.mjs).
 // Federation and HMR plug into api.hooks, each a list of functions: ensure(id)
 // and start() return what to wait for (a promise or nothing) before e(id)
 // imports and before start runs the entry; module(module, args) runs before a
@@ -14,7 +16,6 @@
   var name = config.name;
   var web = config.target != 'node';
   var doc = web && typeof document != 'undefined' && document;
-  var nodeRequire = !web && typeof require == 'function' && require;
   // chunks: chunk -> [files]; asyncDeps: module id -> [chunks] (for import());
   // modules: id -> module function; deps: id -> ids of its static imports;
   // cache: id -> { id, exports, loaded };
@@ -37,11 +38,17 @@
   var has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   var all = (list, id) => Promise.all(list.map((hook) => hook(id)));
   var script = doc && doc.currentScript;
-  var filename = nodeRequire && typeof __filename == 'string' && __filename;
-  api.u = web ? script ? script.src : doc ? doc.baseURI : ''
-    : filename ? nodeRequire('url').pathToFileURL(filename).href : '';
+  api.u = script ? script.src : doc ? doc.baseURI : '';
   // The entry chunk's folder: a URL on web, a path on node (for require).
-  var base = (web ? api.u.replace(/[?#].*/, '') : filename || '').replace(/[^\\/]*$/, '');
+  var base = api.u.replace(/[?#].*/, '').replace(/[^\\/]*$/, '');
+  // @if node
+  var nodeRequire = !web && typeof require == 'function' && require;
+  var filename = nodeRequire && typeof __filename == 'string' && __filename;
+  if (!web) {
+    api.u = filename ? nodeRequire('url').pathToFileURL(filename).href : '';
+    base = (filename || '').replace(/[^\\/]*$/, '');
+  }
+  // @endif
   var pp = config.publicPath;
   api.p = pp == null || pp == 'auto' ? base : pp && pp.replace(/\/?$/, '/');
 
@@ -61,7 +68,9 @@
   function req(id) {
     if (cache[id]) return cache[id].exports;
     if (!modules[id]) {
+      // @if node
       if (nodeRequire && nodeRequire('module').isBuiltin(id)) return nodeRequire(id);
+      // @endif
       var err = new Error('[mfbuild] Cannot find module "' + id + '" in app "' + name + '"' +
         (asyncDeps[id] ? ': chunk "' + asyncDeps[id].join('", "') + '" is not loaded' : ''));
       err.code = 'MODULE_NOT_FOUND';
@@ -167,6 +176,7 @@
     var css = /\.css$/.test(file);
     var url = (web ? api.p : base) + file;
     return new Promise((resolve, reject) => {
+      // @if node
       if (!web) {
         if (!css) {
           var m = nodeRequire(url);
@@ -174,6 +184,7 @@
         }
         return resolve();
       }
+      // @endif
       if (css && [].some.call(doc.querySelectorAll('link[rel=stylesheet]'),
         (link) => link.href == url || link.getAttribute('href') == url)) return resolve();
       var el = doc.createElement(css ? 'link' : 'script');

@@ -24,7 +24,10 @@ import { shipping } from '../../tools/embed.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = readFileSync(join(repo, 'src', 'runtime', 'core.js'), 'utf8');
+// Each form, and what target web gets of it: the shipped web runtime is
+// built without the `@if node` lines (emit's mf_runtime_core_web_js).
 const forms = { source, shipped: shipping(source, 'core.js') };
+const webForms = { source, shipped: shipping(source, 'core.js', ['node']) };
 
 const scratch = [];
 after(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -121,7 +124,7 @@ for (const [form, text] of Object.entries(forms)) {
       },
       clearTimeout: (id) => timers.delete(id),
     });
-    const make = () => vm.runInContext(text, ctx)({ name: 'app', target: 'web', ...config });
+    const make = () => vm.runInContext(webForms[form], ctx)({ name: 'app', target: 'web', ...config });
     return { ctx, document, appended, errors, timers, files, make, run: (code) => vm.runInContext(code, ctx) };
   }
 

@@ -30,7 +30,7 @@ const fedSource = compose(join(repo, 'src', 'runtime', 'federation.js'));
 // [core, federation, federation without remotes]
 const forms = {
   source: [coreSource, fedSource, without(fedSource, ['remotes']).text],
-  shipped: [shipping(coreSource, 'core.js'), shipping(fedSource, 'federation.js'),
+  shipped: [shipping(coreSource, 'core.js', ['node']), shipping(fedSource, 'federation.js'),
     shipping(fedSource, 'federation.js', ['remotes'])],
 };
 
