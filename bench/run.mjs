@@ -250,6 +250,34 @@ function mfbuildScanRatio(ws, rounds = opt.smoke ? 1 : 9) {
   return { j1: stats(sums[1]), j2: stats(sums[2]), pairRatio: stats(ratios), ratio: median(ratios), pairs: ratios.length, rounds };
 }
 
+// What this machine gives two threads at that moment: two apps built at -j1
+// one after the other against the same two side by side (two processes,
+// nothing shared), wall time, pair by pair, order swapped each round.  A
+// split of one build's work over two threads can hardly gain more than two
+// independent builds do, so this is the ceiling the -j2 scan ratio is read
+// against (a shared machine's second core is not always a whole core).
+async function machineScaling(ws, rounds = opt.smoke ? 1 : 9) {
+  const apps = ws.apps.slice(0, 2);
+  if (apps.length < 2) return null;
+  const build = (app) => new Promise((ok, fail) => {
+    const child = spawn(MFBUILD, ['build', '--quiet', '-j', '1'], { cwd: join(ws.dir, app), stdio: 'ignore' });
+    child.on('error', fail).on('exit', (code) => (code === 0 ? ok() : fail(new Error(`mfbuild exit ${code} in ${app}`))));
+  });
+  const timed = async (fn) => {
+    const t0 = performance.now();
+    await fn();
+    return performance.now() - t0;
+  };
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    const seq = () => timed(async () => { await build(apps[0]); await build(apps[1]); });
+    const par = () => timed(() => Promise.all(apps.map(build)));
+    const [a, b] = r % 2 ? [await par(), await seq()] : [await seq(), await par()];
+    ratios.push(r % 2 ? b / a : a / b);
+  }
+  return { apps, ratio: median(ratios), pairRatio: stats(ratios), rounds };
+}
+
 // --port 0: a base port P with P .. P+K free on 127.0.0.1 (the generated
 // remotes' URLs name their ports, so they must be fixed before generating).
 async function freeBase(count) {
@@ -393,6 +421,7 @@ async function main() {
     if (opt.tools.some((t) => t.startsWith('mfbuild'))) {
       series.mfbuildPhases = mfbuildPhases(ws);
       series.mfbuildScan = mfbuildScanRatio(ws);
+      series.machineScaling = await machineScaling(ws);
     }
     result.series.push(series);
     if (n === opt.modules[opt.modules.length - 1] && opt.watchEdits > 0) {
@@ -467,6 +496,10 @@ function markdown(r) {
         `(${(q.j1.median / q.j2.median).toFixed(2)}×); ` +
         (q.pairRatio ? `ratio pair by pair over ${q.pairs} pairs: median ${q.ratio.toFixed(2)}× (${q.pairRatio.min.toFixed(2)}–${q.pairRatio.max.toFixed(2)}).`
           : `ratio ${q.ratio.toFixed(2)}×.`), '');
+      const c = s.machineScaling;
+      if (c) L.push(`The machine's own two-core scaling at the time (${c.rounds} rounds: ${c.apps.join(' and ')} built at -j1 one after the ` +
+        `other against side by side, two processes, wall time, pair by pair): median ${c.ratio.toFixed(2)}× ` +
+        `(${c.pairRatio.min.toFixed(2)}–${c.pairRatio.max.toFixed(2)}): what two independent builds gain side by side, the ceiling for a split of one build over two threads.`, '');
     }
     for (const [tool, rc] of Object.entries(s.render)) L.push(`- render check ${tool}: ${rc.ok ? 'ok' : 'FAILED'} — ${rc.detail.split('\n')[0]}`);
     for (const b of s.broken) L.push(`- **${b.tool} not timed**: ${b.why.split('\n')[0]}`);

@@ -77,10 +77,12 @@ test('bench/run.mjs --smoke --tools mfbuild writes results with mfbuild numbers'
   assert.ok(s.mfbuildPhases.ms.scan > 0, 'scan phase time');
   assert.ok(s.mfbuildScan.ratio > 0 && s.mfbuildScan.j1.median > 0, 'scan phase at -j1 and -j2');
   assert.equal(s.mfbuildScan.pairs, 2, 'one -j1/-j2 pair per app and round');
+  assert.ok(s.machineScaling.ratio > 0 && s.machineScaling.apps.length === 2, 'two -j1 builds one after the other and side by side');
   const md = readFileSync(join(out, 'latest.md'), 'utf8');
   assert.match(md, /\| mfbuild -j2 \| [\d.]+ \(/);
   assert.match(md, /Smoke run/);
   assert.match(md, /mfbuild scan phase, -j1 against -j2 .*ratio pair by pair over 2 pairs: median [\d.]+×/);
+  assert.match(md, /The machine's own two-core scaling .*: median [\d.]+×/);
   // mfbuild's watch latency through bench/watch-mfbuild.mjs (3 edits).
   assert.equal(j.watch.peers.mfbuild.edits, 3, JSON.stringify(j.watch));
   assert.ok(j.watch.peers.mfbuild.ms.median > 0);
