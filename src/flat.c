@@ -47,11 +47,11 @@ static void frame_push(FrameStack *stack, const TSLanguage *lang, Subtree parent
     MF_VEC_PUSH(stack, f);
 }
 
-void mf_flat_tree_build(MfFlatTree *out, TSNode root) {
+void mf_flat_tree_build(MfFlatTree *out, TSNode root, const LangTable *L) {
     out->len = 0;
     const TSTree *tree = root.tree;
     const TSLanguage *lang = tree->language;
-    MfFlatNode top = {.node = root, .end = 1, .field = 0};
+    MfFlatNode top = {.node = root, .end = 1, .field = 0, .kind = L ? (uint8_t)mf_kind_of(L, root) : NK_NONE};
     MF_VEC_PUSH(out, top);
     Subtree root_tree = *(const Subtree *)root.id;
     if (ts_subtree_child_count(root_tree) == 0) return;
@@ -102,7 +102,10 @@ void mf_flat_tree_build(MfFlatTree *out, TSNode root) {
         }
         if (visible) {
             uint32_t at = out->len;
-            MfFlatNode n = {.node = ts_node_new(tree, child, pos, alias), .end = at + 1, .field = field};
+            /* As ts_node_symbol(): the alias, else the subtree's symbol. */
+            TSSymbol sym = ts_language_public_symbol(lang, alias ? alias : ts_subtree_symbol(*child));
+            MfFlatNode n = {.node = ts_node_new(tree, child, pos, alias), .end = at + 1, .field = field,
+                            .kind = L ? (uint8_t)mf_kind_of_symbol(L, sym) : NK_NONE, .extra = extra};
             MF_VEC_PUSH(out, n);
             if (ts_subtree_child_count(*child) > 0) frame_push(&stack, lang, *child, pos, at, 0);
         } else if (ts_subtree_visible_child_count(*child) > 0) {

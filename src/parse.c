@@ -1241,7 +1241,7 @@ static void visit_identifier(Walk *w, TSNode n, uint32_t depth) {
 static bool visit(Walk *w, uint32_t depth, Level *child) {
     TSNode n = cur_node(w);
     const Level lv = w->levels.items[depth];
-    NodeKind k = kind_of(w, n);
+    NodeKind k = w->at ? (NodeKind)w->at->kind : kind_of(w, n);
     *child = (Level){.shadow_target = -1, .shadow = lv.shadow, .in_error = lv.in_error};
     if (w->tree_has_error && !lv.in_error) {
         if (k == NK_ERROR) {
@@ -1315,7 +1315,8 @@ static bool visit(Walk *w, uint32_t depth, Level *child) {
     case NK_ASSIGNMENT_PATTERN: child->shadow_target = lv.shadow_target; break;
     default: break;
     }
-    return ts_node_child_count(n) > 0; /* most nodes are tokens: skip the cursor call */
+    /* Most nodes are tokens: skip the cursor call (the flat walk knows). */
+    return w->at || ts_node_child_count(n) > 0;
 }
 
 static void walk_tree(Walk *w, TSNode root) {
@@ -1431,7 +1432,7 @@ static void parse_tree(MfParser *p, MfModule *m, const MfParseOptions *opts, boo
         }
         if (!arena) ts_parser_delete(xs);
     }
-    mf_flat_tree_build(&p->flat, root);
+    mf_flat_tree_build(&p->flat, root, L);
     Walk w = {
         .m = m, .cfg = opts ? opts->cfg : NULL, .L = L, .src = m->source,
         .flat = p->flat.items, .flat_len = p->flat.len, .tree_has_error = ts_node_has_error(root),

@@ -211,12 +211,16 @@ typedef struct MfFlatNode {
     TSNode node;
     uint32_t end;    /* index just past the last node of this subtree */
     TSFieldId field; /* the field the node is in, 0 for none */
+    uint8_t kind;    /* mf_kind_of(L, node), read while the subtree is in
+                      * cache: the walks would each fetch it again */
+    bool extra;      /* ts_node_is_extra(node) (a comment), likewise */
 } MfFlatNode;
 typedef MF_VEC(MfFlatNode) MfFlatTree;
 
 /* flat.c — fills *out (reused: its items are kept) with the tree from
- * `root`, in the order of a cursor walk from it. */
-void mf_flat_tree_build(MfFlatTree *out, TSNode root);
+ * `root`, in the order of a cursor walk from it; kinds from L's table (NULL:
+ * every kind NK_NONE). */
+void mf_flat_tree_build(MfFlatTree *out, TSNode root, const LangTable *L);
 
 /* Walks nodes[0..n) (a flattened tree) as the cursor walks did, declaring
  * `i` (the node) and `depth` (0 for the root).  The expression VISIT is
@@ -253,10 +257,13 @@ struct MfParser {
 
 /* ---- node helpers ------------------------------------------------------- */
 
-static inline NodeKind mf_kind_of(const LangTable *L, TSNode n) {
-    TSSymbol s = ts_node_symbol(n);
+static inline NodeKind mf_kind_of_symbol(const LangTable *L, TSSymbol s) {
     if (s < L->nsym) return (NodeKind)L->kind[s];
     return s == (TSSymbol)-1 ? NK_ERROR : NK_NONE;
+}
+
+static inline NodeKind mf_kind_of(const LangTable *L, TSNode n) {
+    return mf_kind_of_symbol(L, ts_node_symbol(n));
 }
 
 static inline TSNode mf_field(const LangTable *L, TSNode n, int f) {

@@ -981,10 +981,10 @@ static bool continues(W *w, TSNode prev) {
  * context goes to *child. */
 static bool visit(W *w, uint32_t depth, Level *child) {
     TSNode n = w->at->node;
-    NodeKind k = kind_of(w, n);
+    NodeKind k = (NodeKind)w->at->kind;
     Level *lv = &w->levels.items[depth];
     TSNode prev = lv->prev;
-    if (k != NK_TYPE && !ts_node_is_extra(n)) lv->prev = n;
+    if (k != NK_TYPE && !w->at->extra) lv->prev = n;
     if (k == NK_TYPE || k == NK_IMPORT_STATEMENT || k == NK_HASH_BANG) return false;
     uint8_t role = role_of(w, lv, n, k);
     if (role == R_SKIP) return false;

@@ -1538,9 +1538,8 @@ static bool is_type_only_import(Syn *s, TSNode n) {
 
 /* Visits node `n` (the walk's) at `depth`; returns whether to walk its
  * children, with their context in *child. */
-static bool visit(Syn *s, TSNode n, uint32_t depth, Level *child) {
+static bool visit(Syn *s, TSNode n, NodeKind k, uint32_t depth, Level *child) {
     const Level lv = s->levels.items[depth];
-    NodeKind k = kind_of(s, n);
     switch (k) {
     case NK_JSX_ELEMENT:
     case NK_JSX_SELF_CLOSING: jsx_element(s, n); return true;
@@ -1649,7 +1648,7 @@ void mf_transform_syntax(MfTransform *t) {
     const MfFlatNode *nodes = t->flat;
     Level child;
     MF_FLAT_WALK(nodes, t->flat_len, i, depth,
-                 (child = (Level){.parent = nodes[i].node}, visit(&s, nodes[i].node, depth, &child)), {
+                 (child = (Level){.parent = nodes[i].node}, visit(&s, nodes[i].node, (NodeKind)nodes[i].kind, depth, &child)), {
                      if (depth == s.levels.len) MF_VEC_PUSH(&s.levels, child);
                      else s.levels.items[depth] = child;
                  });

@@ -51,11 +51,12 @@ static void check_same(const TSLanguage *lang, const char *src) {
     REQUIRE(tree != NULL);
     MfFlatTree want = {0}, got = {0};
     cursor_flatten(&want, ts_tree_root_node(tree));
-    mf_flat_tree_build(&got, ts_tree_root_node(tree));
+    mf_flat_tree_build(&got, ts_tree_root_node(tree), NULL);
     CHECK_INT(got.len, want.len);
     for (uint32_t i = 0; i < got.len && i < want.len; i++) {
         const MfFlatNode *a = &got.items[i], *b = &want.items[i];
         bool same = ts_node_eq(a->node, b->node) && a->end == b->end && a->field == b->field &&
+                    a->extra == ts_node_is_extra(b->node) &&
                     ts_node_symbol(a->node) == ts_node_symbol(b->node) &&
                     ts_node_start_byte(a->node) == ts_node_start_byte(b->node) &&
                     ts_node_end_byte(a->node) == ts_node_end_byte(b->node) &&
