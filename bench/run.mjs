@@ -252,10 +252,10 @@ function mfbuildScanRatio(ws, rounds = opt.smoke ? 1 : 9) {
 
 // What this machine gives two threads at that moment: two apps built at -j1
 // one after the other against the same two side by side (two processes,
-// nothing shared), wall time, pair by pair, order swapped each round.  A
-// split of one build's work over two threads can hardly gain more than two
-// independent builds do, so this is the ceiling the -j2 scan ratio is read
-// against (a shared machine's second core is not always a whole core).
+// nothing shared), wall time, pair by pair, order swapped each round: the
+// yardstick the -j2 scan ratio is read against (a shared machine's second
+// core is not always a whole core).  Whole builds, process start and
+// writing included, so it is a comparison, not a strict ceiling.
 async function machineScaling(ws, rounds = opt.smoke ? 1 : 9) {
   const apps = ws.apps.slice(0, 2);
   if (apps.length < 2) return null;
@@ -499,7 +499,7 @@ function markdown(r) {
       const c = s.machineScaling;
       if (c) L.push(`The machine's own two-core scaling at the time (${c.rounds} rounds: ${c.apps.join(' and ')} built at -j1 one after the ` +
         `other against side by side, two processes, wall time, pair by pair): median ${c.ratio.toFixed(2)}× ` +
-        `(${c.pairRatio.min.toFixed(2)}–${c.pairRatio.max.toFixed(2)}): what two independent builds gain side by side, the ceiling for a split of one build over two threads.`, '');
+        `(${c.pairRatio.min.toFixed(2)}–${c.pairRatio.max.toFixed(2)}): what two independent whole builds gained side by side, for comparison with the split of one scan over two threads.`, '');
     }
     for (const [tool, rc] of Object.entries(s.render)) L.push(`- render check ${tool}: ${rc.ok ? 'ok' : 'FAILED'} — ${rc.detail.split('\n')[0]}`);
     for (const b of s.broken) L.push(`- **${b.tool} not timed**: ${b.why.split('\n')[0]}`);
