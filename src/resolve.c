@@ -22,10 +22,12 @@
  * Thousands of specifiers resolve per build, most of them to the same few
  * folders, so every stat(), realpath() and package.json parse is cached in
  * the resolver (string maps into arrays below), and so is each successful
- * answer per (importer folder, specifier).  The caches assume the files do
- * not change while the resolver lives: watch mode makes a new resolver per
- * rebuild.  The resolver belongs to the one thread that owns the graph;
- * nothing here locks.
+ * answer per (importer folder, specifier).  The caches assume no file is
+ * added, removed or renamed, and no package.json or tsconfig changes,
+ * while the resolver lives: watch mode keeps it across rebuilds until such
+ * a change and then makes a new one (mf_module_cache_invalidate).  The
+ * resolver belongs to the one thread that owns the graph; nothing here
+ * locks.
  *
  * Failures are cheap to report well: only when a specifier does not resolve
  * do we list a folder to offer the nearest name ("./Buton" -> "./Button").
